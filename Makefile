@@ -1,0 +1,68 @@
+# delivery: `make run` to try it, `make test` for the whole suite. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8080
+# One web process by default: the embedded rate-limit storage is per process. With REDIS_URL, raise it.
+WEB_WORKERS ?= 1
+WORKERS ?= 4
+export FLASK_APP := wsgi
+
+# PostgreSQL + Redis pass of `make test`: CI always runs it; elsewhere set TEST_DATABASE_URL to run it.
+PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+PYTEST := $(BIN)/python -m pytest
+
+.PHONY: install migrate seed run worker web test test-sqlite test-postgres test-browser bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed
+
+# Web app and Huey consumer together; Ctrl-C stops both, and so does either one exiting.
+run: seed
+	@echo "delivery on http://127.0.0.1:$(PORT)/  (demo sign-in: admin/admin or dispatcher/dispatcher)"
+	@trap 'kill 0 2>/dev/null' INT TERM EXIT; \
+	$(BIN)/huey_consumer delivery.tasks.huey --workers $(WORKERS) --worker-type thread & \
+	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 8 --bind 0.0.0.0:$(PORT) \
+	    --access-logfile - wsgi:app & \
+	wait -n
+
+web: migrate
+	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 8 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
+
+worker: migrate
+	$(BIN)/huey_consumer delivery.tasks.huey --workers $(WORKERS) --worker-type thread
+
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$CI" ] || [ -n "$$TEST_DATABASE_URL" ]; then \
+	    $(MAKE) --no-print-directory test-postgres; \
+	else echo "skipping the PostgreSQL + Redis pass: set TEST_DATABASE_URL (CI runs it)"; fi
+	$(MAKE) --no-print-directory test-browser
+
+test-sqlite: install
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m "not browser"
+
+test-postgres: install
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_ADMIN_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(REDIS_TEST_URL)} \
+	    $(PYTEST) -m "not browser"
+
+test-browser: install
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m browser tests/browser
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance/*.db instance/*.db-* media/pdf/*.pdf

@@ -1,0 +1,116 @@
+"""Settings: defaults, then environment variables, then `instance/config.py`, then a test's own overrides.
+
+The same `load_settings()` feeds the Flask app and the Huey consumer, so both always agree on the
+database, the queue and the media folder.
+"""
+from __future__ import annotations
+
+import os
+import runpy
+import shutil
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+# The settings a deployer may set by environment variable (all documented in the README).
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "PORT",
+    "RATE_LIMIT",
+    "LAVKA_STRICT_COMPLETE",
+    "MEDIA_ROOT",
+    "WKHTMLTOPDF",
+)
+
+
+def _defaults() -> dict[str, Any]:
+    return {
+        "DATABASE_URL": f"sqlite:///{INSTANCE / 'delivery.db'}",
+        "REDIS_URL": "",
+        "SECRET_KEY": "dev-only-secret-change-me",
+        "PORT": 8080,
+        "RATE_LIMIT": "10/second",
+        "LAVKA_STRICT_COMPLETE": True,
+        "MEDIA_ROOT": str(ROOT / "media"),
+        "WKHTMLTOPDF": "",
+        # Internal knobs (not environment settings): tests flip them.
+        "HUEY_IMMEDIATE": False,
+        "HUEY_NAME": "delivery",
+        "HUEY_SQLITE_PATH": str(INSTANCE / "huey.db"),
+        "RATE_LIMIT_PREFIX": "delivery",
+    }
+
+
+def _coerce(key: str, value: Any) -> Any:
+    if key == "PORT":
+        return int(value)
+    if key == "LAVKA_STRICT_COMPLETE" and isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return value
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Merge defaults < environment < instance/config.py < overrides into one dict of settings."""
+    settings = _defaults()
+    for key in ENV_SETTINGS:
+        if os.environ.get(key, "") != "":
+            settings[key] = os.environ[key]
+    instance_file = INSTANCE / "config.py"
+    if instance_file.exists():
+        for key, value in runpy.run_path(str(instance_file)).items():
+            if key.isupper():
+                settings[key] = value
+    settings.update(overrides or {})
+    for key in list(settings):
+        settings[key] = _coerce(key, settings[key])
+    if not settings["WKHTMLTOPDF"]:
+        settings["WKHTMLTOPDF"] = shutil.which("wkhtmltopdf") or ""
+    settings["DATABASE_URL"] = normalise_database_url(settings["DATABASE_URL"])
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg2 for plain PostgreSQL URLs (SQLAlchemy 2.1 would pick psycopg 3), and accept the
+    `postgres://` spelling that hosting providers hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def flask_config(settings: dict[str, Any]) -> dict[str, Any]:
+    """Translate settings into the keys the Flask extensions read."""
+    redis_url = settings["REDIS_URL"]
+    rate_limit = str(settings["RATE_LIMIT"]).strip()
+    return {
+        **settings,
+        "SQLALCHEMY_DATABASE_URI": settings["DATABASE_URL"],
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(settings["DATABASE_URL"]),
+        "RATELIMIT_ENABLED": rate_limit.lower() != "off",
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {},
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": settings["RATE_LIMIT_PREFIX"],
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "API_TITLE": "delivery",
+        "API_VERSION": "1.0",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/swagger-ui",
+        "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+        "JSON_SORT_KEYS": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    }
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # Threads of one process share the file; the busy timeout queues writers instead of failing them.
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}

@@ -1,0 +1,36 @@
+"""Live counts for the dispatcher's home page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from delivery.models import CHECK_STATUSES, ORDER_STATUSES, Check, Courier, Order
+
+
+@dataclass
+class Counts:
+    """What the home page shows: couriers free/busy, orders and checks by status."""
+
+    couriers: int = 0
+    couriers_busy: int = 0
+    orders: dict[str, int] = field(default_factory=dict)
+    checks: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def couriers_free(self) -> int:
+        return self.couriers - self.couriers_busy
+
+
+def counts(session: Session) -> Counts:
+    """Count couriers, busy couriers, orders by status and checks by status in four queries."""
+    result = Counts()
+    result.couriers = session.scalar(select(func.count()).select_from(Courier)) or 0
+    busy = exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
+    result.couriers_busy = session.scalar(select(func.count()).select_from(Courier).where(busy)) or 0
+    by_status = dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    result.orders = {status: by_status.get(status, 0) for status in ORDER_STATUSES}
+    by_check = dict(session.execute(select(Check.status, func.count()).group_by(Check.status)).all())
+    result.checks = {status: by_check.get(status, 0) for status in CHECK_STATUSES}
+    return result

@@ -1,0 +1,83 @@
+"""Demo and fixture data, loaded idempotently by `make run` and `flask seed`."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from delivery.models import Courier, CourierDistrict, District, Order, Printer, User
+
+# Printers of both types at several points; keys key1, key2, ... so the sample requests run as they are.
+PRINTERS = [
+    ("Point 1 kitchen", "key1", "kitchen", 1),
+    ("Point 1 client", "key2", "client", 1),
+    ("Point 2 kitchen", "key3", "kitchen", 2),
+    ("Point 2 client", "key4", "client", 2),
+    ("Point 3 kitchen", "key5", "kitchen", 3),
+    ("Point 3 client", "key6", "client", 3),
+    ("Point 3 bar", "key7", "kitchen", 3),
+]
+
+DISTRICTS = [(1, "Center"), (2, "North"), (3, "South")]
+
+# (name, type, working hours, district ids)
+COURIERS = [
+    ("Anna", "FOOT", ["09:00-13:00"], [1]),
+    ("Boris", "BIKE", ["10:00-14:00", "16:00-20:00"], [1, 2]),
+    ("Vera", "AUTO", ["08:00-20:00"], [1, 2, 3]),
+    ("Gleb", "FOOT", ["12:00-18:00"], [3]),
+]
+
+# (weight, district id, delivery hours, cost)
+ORDERS = [
+    (1.5, 1, ["10:00-11:00"], 300),
+    (4.0, 1, ["10:30-12:00"], 450),
+    (12.0, 2, ["11:00-13:00"], 900),
+    (0.7, 3, ["12:00-15:00"], 250),
+    (25.0, 3, ["09:00-18:00"], 1500),
+    (3.3, 2, ["16:30-18:00"], 520),
+]
+
+DEMO_USERS = [("admin", "admin", "admin"), ("dispatcher", "dispatcher", "dispatcher")]
+
+
+def load_printers(session: Session) -> int:
+    """Create missing fixture printers (matched by api key); return how many were added."""
+    existing = set(session.scalars(select(Printer.api_key)))
+    added = 0
+    for name, key, check_type, point in PRINTERS:
+        if key not in existing:
+            session.add(Printer(name=name, api_key=key, check_type=check_type, point_id=point))
+            added += 1
+    session.commit()
+    return added
+
+
+def load_demo(session: Session) -> dict[str, int]:
+    """Load printers, demo users, districts, couriers and orders; a second run adds nothing."""
+    loaded = {"printers": load_printers(session), "users": 0, "couriers": 0, "orders": 0}
+    for username, password, role in DEMO_USERS:
+        if session.scalar(select(User).where(User.username == username)) is None:
+            user = User(username=username, role=role)
+            user.set_password(password)
+            session.add(user)
+            loaded["users"] += 1
+    for district_id, name in DISTRICTS:
+        if session.get(District, district_id) is None and session.scalar(
+            select(District).where(District.name == name)
+        ) is None:
+            session.add(District(id=district_id, name=name))
+    session.flush()
+    if not session.scalar(select(func.count()).select_from(Courier)):
+        for name, ctype, hours, districts in COURIERS:
+            courier = Courier(name=name, type=ctype, working_hours=hours)
+            courier.districts = [
+                CourierDistrict(position=i, district_id=d) for i, d in enumerate(districts)
+            ]
+            session.add(courier)
+            loaded["couriers"] += 1
+    if not session.scalar(select(func.count()).select_from(Order)):
+        for weight, district_id, hours, cost in ORDERS:
+            session.add(Order(weight=weight, district_id=district_id, delivery_hours=hours, cost=cost))
+            loaded["orders"] += 1
+    session.commit()
+    return loaded

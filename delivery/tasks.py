@@ -1,0 +1,54 @@
+"""Huey: the queue instance and the background tasks (PDF rendering, statistics refresh).
+
+Tasks take ids, never objects, and read the database themselves, so a task that runs twice or late
+does the same thing. The consumer imports this module and builds its own app for the database.
+`configure_huey` points the same Huey object at Redis (REDIS_URL set), at SQLite under instance/
+(the embedded default) or, in tests, at immediate in-memory execution.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import nullcontext
+from typing import Any
+
+from flask import Flask, has_app_context
+from huey import Huey
+from huey.storage import RedisStorage, SqliteStorage
+
+from delivery.config import load_settings
+
+huey = Huey("delivery", storage_class=SqliteStorage, filename=load_settings()["HUEY_SQLITE_PATH"])
+
+_app: Flask | None = None
+_app_lock = threading.Lock()
+
+
+def configure_huey(settings: dict[str, Any]) -> Huey:
+    """Point the queue at Redis or SQLite from the settings; immediate mode runs tasks in-process."""
+    huey.name = settings["HUEY_NAME"]
+    if settings["REDIS_URL"]:
+        huey.storage_class = RedisStorage
+        huey.storage_kwargs = {"url": settings["REDIS_URL"]}
+    else:
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": settings["HUEY_SQLITE_PATH"]}
+    # Assigning immediate recreates the storage only when the flag changes, so do both explicitly.
+    huey._immediate = bool(settings["HUEY_IMMEDIATE"])
+    huey.storage = huey.create_storage()
+    return huey
+
+
+def app_context():
+    """An app context for a task: the caller's in immediate mode, else the consumer's own app."""
+    global _app
+    if has_app_context():
+        return nullcontext()
+    with _app_lock:
+        if _app is None:
+            from delivery.app import create_app
+
+            _app = create_app()
+    return _app.app_context()
+
+
+configure_huey(load_settings())

@@ -1,0 +1,40 @@
+"""Sign-in and sign-out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, request, url_for
+from flask_login import login_user, logout_user
+
+from delivery.extensions import db
+from delivery.services.users import authenticate
+from delivery.ui import bp
+from delivery.ui.render import page
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an open redirect would send a signed-in dispatcher anywhere.
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("ui.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with a username and password."""
+    error = None
+    if request.method == "POST":
+        user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
+        if user is not None:
+            login_user(user, remember=bool(request.form.get("remember")))
+            return redirect(_safe_next(request.args.get("next")))
+        error = "Wrong username or password."
+    return page("ui/login.html", error=error, next=request.args.get("next", "")), (401 if error else 200)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out."""
+    logout_user()
+    flash("Signed out.")
+    return redirect(url_for("ui.login"))

@@ -1,0 +1,173 @@
+"""Fixtures shared by every backend test.
+
+Each test session gets its own database: a temporary SQLite file by default, or a fresh PostgreSQL
+database created from TEST_DATABASE_URL (and dropped afterwards), built by the real migrations.
+Between tests every table is emptied and sequences restart, so ids start at 1 as on a new install.
+Huey runs tasks immediately in-process unless a test starts a real consumer.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from delivery.app import create_app
+from delivery.config import normalise_database_url
+from delivery.extensions import db, limiter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+RUN_ID = uuid.uuid4().hex[:10]
+
+
+def _create_pg_database(admin_url: str) -> tuple[str, str]:
+    import psycopg2
+
+    url = make_url(normalise_database_url(admin_url))
+    name = f"delivery_test_{RUN_ID}"
+    conn = psycopg2.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+        dbname=url.database or "postgres",
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_pg_database(admin_url: str, name: str) -> None:
+    import psycopg2
+
+    url = make_url(normalise_database_url(admin_url))
+    conn = psycopg2.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+        dbname=url.database or "postgres",
+    )
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh, empty database for this test session."""
+    if TEST_DATABASE_URL:
+        url, name = _create_pg_database(TEST_DATABASE_URL)
+        yield url
+        _drop_pg_database(TEST_DATABASE_URL, name)
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def base_config(database_url, tmp_path_factory) -> dict:
+    media = tmp_path_factory.mktemp("media")
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": TEST_REDIS_URL,
+        "SECRET_KEY": "test-secret",
+        "RATE_LIMIT": "off",
+        "LAVKA_STRICT_COMPLETE": True,
+        "MEDIA_ROOT": str(media),
+        "HUEY_IMMEDIATE": True,
+        "HUEY_NAME": f"delivery-test-{RUN_ID}",
+        "HUEY_SQLITE_PATH": str(tmp_path_factory.mktemp("huey") / "huey.db"),
+        "RATE_LIMIT_PREFIX": f"delivery-test-{RUN_ID}",
+        "WTF_CSRF_ENABLED": False,
+        "TESTING": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated(base_config):
+    """Build the schema once, with the migrations users run."""
+    from flask_migrate import upgrade
+
+    app = create_app(base_config)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return True
+
+
+@pytest.fixture(scope="session")
+def make_app(base_config, _migrated):
+    """Build an app on the session's database, with some settings overridden."""
+
+    def factory(**overrides):
+        return create_app({**base_config, **overrides})
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def _session_app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def app(_session_app):
+    """The default test app, on an emptied database; rate limits reset."""
+    with _session_app.app_context():
+        empty_database()
+    if limiter.enabled:
+        limiter.reset()
+    yield _session_app
+    with _session_app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app):
+    """The app's SQLAlchemy session inside an app context."""
+    with app.app_context():
+        yield db.session
+
+
+def empty_database() -> None:
+    """Delete every row and restart sequences, so a test sees a new install."""
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE couriers SET active_order_id = NULL"))
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+    db.session.remove()
+
+
+def pytest_report_header(config):
+    backend = "PostgreSQL" if TEST_DATABASE_URL else "SQLite"
+    queue = "Redis" if TEST_REDIS_URL else "SQLite/immediate"
+    return f"delivery: database {backend}, queue and rate limits {queue}"
+
+
+@pytest.fixture
+def login(client, session):
+    """Sign the test client in as a new user of the given role."""
+    from delivery.services.users import create_user
+
+    def do(role: str = "dispatcher", username: str | None = None):
+        name = username or f"{role}-{uuid.uuid4().hex[:6]}"
+        create_user(session, name, "secret-pass", role)
+        response = client.post("/login", data={"username": name, "password": "secret-pass"})
+        assert response.status_code == 302, response.data
+        return name
+
+    return do
+
+
+ROOT = Path(__file__).resolve().parent.parent

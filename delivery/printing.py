@@ -58,7 +58,9 @@ def html_to_pdf(html: str, target: Path, binary: str | None) -> Path:
     os.close(fd)
     try:
         config = pdfkit.configuration(wkhtmltopdf=executable)
-        pdfkit.from_string(html, temp_name, options=OPTIONS, configuration=config)
+        # PDF on stdout rather than a path: works the same with a containerised wkhtmltopdf wrapper.
+        pdf = pdfkit.from_string(html, False, options=OPTIONS, configuration=config)
+        Path(temp_name).write_bytes(pdf)
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

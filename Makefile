@@ -1,4 +1,5 @@
 # delivery: `make run` to try it, `make test` for the whole suite. See README.md.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -32,7 +33,7 @@ seed: migrate
 # Web app and Huey consumer together; Ctrl-C stops both, and so does either one exiting.
 run: seed
 	@echo "delivery on http://127.0.0.1:$(PORT)/  (demo sign-in: admin/admin or dispatcher/dispatcher)"
-	@trap 'kill 0 2>/dev/null' INT TERM EXIT; \
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/huey_consumer delivery.tasks.huey --workers $(WORKERS) --worker-type thread & \
 	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 8 --bind 0.0.0.0:$(PORT) \
 	    --access-logfile - wsgi:app & \

@@ -7,9 +7,10 @@ the plan is valid after every step. Changes can be recorded and undone, which th
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Sequence
 
-from delivery.domain.planning_model import Courier, Order
+from delivery.domain.planning_model import Courier, Order, trip_shape
 from delivery.domain.planning_schedule import Schedule, Trip, make_trip
 
 # An insertion: (cost increase x5, courier index, trip position, is_new_trip, the new trip).
@@ -28,11 +29,14 @@ class Plan:
         self.cost = 0  # x5, see `cost5`
         self.candidates: list[Order] = []  # orders some courier could carry at all
         self.by_region: dict[int, list[Courier]] = {}
-        for courier in couriers:
+        for courier in sorted(couriers, key=lambda c: (c.rules.pay, c.id)):
             if courier.blocks:
                 for region in courier.regions:
                     self.by_region.setdefault(region, []).append(courier)
+        # Exact best insertion costs a scan of every courier of the region; large days prune it.
+        self.exhaustive = len(orders) <= 2000
         self._log: dict[int, list[Trip]] | None = None
+        self._single: dict[tuple[int, object], Trip | None] = {}  # single-order trips by (order, type rules)
         self._log_where: dict[int, int] = {}
 
     # --- recording and undo -------------------------------------------------------------------
@@ -70,11 +74,23 @@ class Plan:
 
     # --- insertion ----------------------------------------------------------------------------
     def best_insertion(self, order: Order) -> Insertion | None:
-        """The cheapest valid way to add `order` to the plan, or None when it fits nowhere."""
+        """The cheapest valid way to add `order` to the plan, or None when it fits nowhere.
+
+        Couriers are tried cheapest type first. Outside the front position an order adds 4 x pay x its
+        cost (x5) wherever it goes, so once an option at most that cheap is found, dearer couriers can
+        only win by taking the order first in a trip; on large days (`exhaustive` off) that rare case
+        is skipped to keep construction fast.
+        """
         best: Insertion | None = None
+        w_lo, w_hi = order.windows[0][0], order.windows[-1][1]
         for courier in self.by_region.get(order.region, ()):
             if courier.rules.max_weight < order.weight:
                 continue
+            if (not self.exhaustive and best is not None
+                    and best[0] <= 4 * courier.rules.pay * order.cost):
+                break
+            if courier.blocks[0][0] > w_hi or courier.blocks[-1][1] < w_lo:
+                continue  # not working while the order can be delivered
             option = self._best_in(courier, order, best[0] if best else None)
             if option is not None:
                 best = option
@@ -87,31 +103,43 @@ class Plan:
         trips = schedule.trips
         best: Insertion | None = None
         w_lo, w_hi = order.windows[0][0], order.windows[-1][1]
-        for i, trip in enumerate(trips):
+        # Only trips near the order's windows can take it: bisect the monotone prefix/suffix bounds
+        # with the longest possible trip as slack instead of scanning the whole day.
+        longest = rules.max_orders * rules.first_order_minutes
+        lo_i = bisect_left(schedule.start_by, w_lo - longest - rules.first_order_minutes)
+        hi_i = bisect_right(schedule.end_by, w_hi + longest)
+        # Delivering the order first changes which cost is paid in full; elsewhere it adds 0.8 x its cost.
+        inner_delta = rules.pay * 4 * order.cost
+        for i in range(lo_i, hi_i):
+            trip = trips[i]
             if (len(trip.seq) >= rules.max_orders or trip.weight + order.weight > rules.max_weight
                     or (order.region not in trip.regions and len(trip.regions) >= rules.max_regions)):
                 continue
-            # The trip starts within [earliest, latest]; new deliveries land within the window below.
-            earliest = schedule.end_by[i] - trip.duration
-            latest = schedule.start_by[i]
-            if w_hi < earliest + rules.next_order_minutes or w_lo > latest + trip.duration + rules.first_order_minutes:
-                continue
+            front_delta = inner_delta + rules.pay * (order.cost - trip.seq[0].cost)
             for seq in _positions(trip.seq, order, rules.max_regions):
-                new_cost = rules.pay * (seq[0].cost + 4 * (sum(o.cost for o in seq)))
-                delta = new_cost - trip.cost5
+                delta = front_delta if seq[0] is order else inner_delta
                 if (bound is not None and delta >= bound) or (best is not None and delta >= best[0]):
                     continue
-                new_trip = make_trip(courier, seq)
-                if new_trip is None or schedule.fit(new_trip.feasible, new_trip.duration, i, i + 1) is None:
+                shape = trip_shape(rules, seq)
+                if shape is None or schedule.fit(shape[1], shape[0], i, i + 1) is None:
                     continue
+                new_trip = make_trip(courier, seq)
+                assert new_trip is not None
                 best = (delta, courier.index, i, False, new_trip)
         delta = rules.pay * 5 * order.cost
         if (bound is None or delta < bound) and (best is None or delta < best[0]):
-            single = make_trip(courier, (order,))
+            key = (order.index, courier.rules)
+            single = self._single.get(key, False)
+            if single is False:
+                single = self._single[key] = make_trip(courier, (order,))
             if single is not None:
-                gap = schedule.gaps_for(single.feasible, single.duration)
-                if gap is not None:
-                    best = (delta, courier.index, gap, True, single)
+                f_lo, f_hi = single.feasible[0][0], single.feasible[-1][1]
+                first_gap = bisect_left(schedule.start_by, f_lo + single.duration)
+                last_gap = bisect_right(schedule.end_by, f_hi)
+                for gap in range(first_gap, min(last_gap, len(trips)) + 1):
+                    if schedule.fit(single.feasible, single.duration, gap, gap) is not None:
+                        best = (delta, courier.index, gap, True, single)
+                        break
         return best
 
     def apply(self, order: Order, insertion: Insertion) -> None:

@@ -34,10 +34,13 @@ ERROR_DOC = {"schema": ReceiptErrorSchema}
 def receipts_error_style(code: int, message: str) -> tuple[int, object]:
     """The contract's error body; validation failures are 400s as the contract lists no 422."""
     # "json.items.0.quantity: ..." reads better without webargs' location prefix.
-    return (400 if code == 422 else code), {"error": _LOCATION.sub(r"\1", message)}
+    # marshmallow's "_schema" (a wrong type for a whole object) names the object itself.
+    message = _LOCATION.sub(r"\1", message).replace("._schema:", ":")
+    return (400 if code == 422 else code), {"error": _WHOLE.sub(r"\1order:", message)}
 
 
 _LOCATION = re.compile(r"(^|; )(?:json|query)\.")
+_WHOLE = re.compile(r"(^|; )_schema:")
 
 
 register_error_style(("create_checks", "new_checks", "check"), receipts_error_style)

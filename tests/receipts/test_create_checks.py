@@ -195,3 +195,11 @@ def test_other_methods_answer_in_the_contract_shape(client):
     response = client.get("/create_checks/")
     assert response.status_code == 405
     assert "error" in response.get_json()
+
+
+def test_the_three_paths_are_documented(client):
+    spec = client.get("/openapi.json").get_json()
+    for path, method in (("/create_checks/", "post"), ("/new_checks/", "get"), ("/check/", "get")):
+        assert method in spec["paths"][path], path
+    assert spec["paths"]["/create_checks/"]["post"]["summary"].startswith("Create a check per printer")
+    assert "application/pdf" in spec["paths"]["/check/"]["get"]["responses"]["200"]["content"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -80,7 +80,8 @@ class CheckPdf(MethodView):
     def get(self, query):
         """Download a check's PDF; the check becomes printed."""
         stream, name = receipts.open_check_pdf(
-            db.session, query["api_key"], query["check_id"], current_app.config["MEDIA_ROOT"]
+            db.session, query["api_key"], query["check_id"], current_app.config["MEDIA_ROOT"],
+            mark_printed=request.method == "GET",  # a HEAD opens nothing to print
         )
         response = send_file(stream, mimetype="application/pdf", max_age=0)
         # The contract's exact header: a quoted file name (Werkzeug would leave a plain token unquoted).

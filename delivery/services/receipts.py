@@ -80,7 +80,8 @@ def new_check_ids(session: Session, api_key: str | None) -> list[int]:
 
 
 def open_check_pdf(
-    session: Session | scoped_session, api_key: str | None, check_id: str | None, media_root: str | Path
+    session: Session | scoped_session, api_key: str | None, check_id: str | None, media_root: str | Path,
+    *, mark_printed: bool = True,
 ) -> tuple[IO[bytes], str]:
     """Open the printer's check PDF and mark the check printed; return the open file and its name."""
     session = _session(session)
@@ -96,7 +97,7 @@ def open_check_pdf(
     except OSError as error:
         raise ApiError(400, rules.NO_PDF) from error
     name, check_pk = check.file_name, check.id
-    if check.status == "rendered":
+    if check.status == "rendered" and mark_printed:
         with write_transaction(session):
             session.execute(
                 update(Check).where(Check.id == check_pk, Check.status == "rendered")

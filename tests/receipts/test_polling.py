@@ -96,3 +96,8 @@ def test_download_marks_printed_and_can_repeat(client, rendered, app):
 def test_errors_carry_exact_texts():
     assert (rules.AUTH_FAILED, rules.NO_SUCH_CHECK, rules.NO_PDF) == (
         AUTH["error"], NO_CHECK["error"], NO_PDF["error"])
+
+
+def test_head_does_not_mark_printed(client, rendered):
+    assert client.head("/check/?api_key=key1&check_id=1").status_code == 200
+    assert client.get("/new_checks/?api_key=key1").get_json() == {"checks": [{"id": 1}]}

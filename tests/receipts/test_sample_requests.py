@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-SPECS = Path("/work/shared/specs/forfar/tests")
-LOCAL = Path(__file__).resolve().parent / "http"
+# The originals beside the repository (shared/specs/forfar/tests) when there; else the copies here.
+ROOT = Path(__file__).resolve().parents[2]
+CANDIDATES = [ROOT.parent / "shared" / "specs" / "forfar" / "tests", Path(__file__).resolve().parent / "http"]
 
 
 def parse_http_file(path: Path) -> list[dict]:
@@ -37,7 +38,7 @@ def parse_http_file(path: Path) -> list[dict]:
 
 
 def replay(client, name: str):
-    folder = SPECS if SPECS.exists() else LOCAL
+    folder = next(path for path in CANDIDATES if (path / name).exists())
     (request,) = parse_http_file(folder / name)
     return client.open(request["path"], method=request["method"], headers=request["headers"],
                        data=request["body"].encode("utf-8") or None)

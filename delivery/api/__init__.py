@@ -9,8 +9,8 @@ from delivery.extensions import csrf
 
 def register_api(app: Flask, api: Api) -> None:
     """Register every API blueprint; APIs authenticate by contract, not by session, so no CSRF."""
-    from delivery.api import meta
+    from delivery.api import meta, receipts
 
-    for blueprint in (meta.blp,):
+    for blueprint in (meta.blp, receipts.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

@@ -26,6 +26,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(flask_config(settings))
     app.json.sort_keys = False
+    # Contracts carry Russian texts (receipts): send them as UTF-8, not \u escapes.
+    app.json.ensure_ascii = False
     INSTANCE.mkdir(parents=True, exist_ok=True)
     (Path(app.config["MEDIA_ROOT"]) / "pdf").mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

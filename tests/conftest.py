@@ -24,16 +24,22 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 RUN_ID = uuid.uuid4().hex[:10]
 
 
-def _create_pg_database(admin_url: str) -> tuple[str, str]:
+def _admin_connection(admin_url: str):
+    """An autocommit connection to the server named by TEST_DATABASE_URL, for CREATE/DROP DATABASE."""
     import psycopg2
 
     url = make_url(normalise_database_url(admin_url))
-    name = f"delivery_test_{RUN_ID}"
     conn = psycopg2.connect(
         host=url.host, port=url.port or 5432, user=url.username, password=url.password,
         dbname=url.database or "postgres",
     )
     conn.autocommit = True
+    return conn, url
+
+
+def _create_pg_database(admin_url: str) -> tuple[str, str]:
+    name = f"delivery_test_{RUN_ID}"
+    conn, url = _admin_connection(admin_url)
     with conn.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
@@ -41,14 +47,7 @@ def _create_pg_database(admin_url: str) -> tuple[str, str]:
 
 
 def _drop_pg_database(admin_url: str, name: str) -> None:
-    import psycopg2
-
-    url = make_url(normalise_database_url(admin_url))
-    conn = psycopg2.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-        dbname=url.database or "postgres",
-    )
-    conn.autocommit = True
+    conn, _ = _admin_connection(admin_url)
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     conn.close()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from delivery.domain.lavka_time import format_instant
 from delivery.errors import ApiError
@@ -83,7 +83,11 @@ def complete_orders(
         orders = {
             o.id: o
             for o in session.scalars(
-                select(Order).where(Order.id.in_(order_ids)).order_by(Order.id).with_for_update()
+                select(Order)
+                .options(lazyload(Order.district))
+                .where(Order.id.in_(order_ids))
+                .order_by(Order.id)
+                .with_for_update(of=Order)
             )
         }
         couriers = {

@@ -53,9 +53,12 @@ def _check_interval(value: str) -> None:
         raise ValidationError("Not an HH:MM-HH:MM interval with start before end.")
 
 
+INTERVAL_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$"
+
+
 def intervals() -> fields.List:
-    return fields.List(fields.String(validate=_check_interval), required=True,
-                       validate=validate.Length(min=1))
+    return fields.List(fields.String(validate=_check_interval, metadata={"pattern": INTERVAL_PATTERN}),
+                       required=True, validate=validate.Length(min=1))
 
 
 class Instant(fields.Field):

@@ -1,7 +1,7 @@
 """Lavka orders at the contract's root paths: `/orders`, `/orders/{id}`, `/orders/complete`."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -23,14 +23,14 @@ class Orders(MethodView):
     @blp.alt_response(400, **BAD)
     def get(self, page):
         """List orders by id, a page at a time."""
-        return lavka_orders.list_orders(db.session(), page["offset"], page["limit"])
+        return jsonify(lavka_orders.list_orders(db.session(), page["offset"], page["limit"]))
 
     @blp.arguments(s.CreateOrderRequest, error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
     @blp.alt_response(400, **BAD)
     def post(self, body):
         """Create a batch of orders, all or none."""
-        return lavka_orders.create_orders(db.session(), body["orders"])
+        return jsonify(lavka_orders.create_orders(db.session(), body["orders"]))
 
 
 @blp.route("/orders/<lavka_id:order_id>")
@@ -40,7 +40,7 @@ class OrderById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, order_id):
         """Show one order."""
-        return lavka_orders.get_order(db.session(), parse_id(order_id))
+        return jsonify(lavka_orders.get_order(db.session(), parse_id(order_id)))
 
 
 @blp.route("/orders/complete")
@@ -50,6 +50,6 @@ class CompleteOrders(MethodView):
     @blp.alt_response(400, **BAD)
     def post(self, body):
         """Mark orders delivered by their couriers, all or none."""
-        return lavka_orders.complete_orders(
+        return jsonify(lavka_orders.complete_orders(
             db.session(), body["complete_info"], strict=current_app.config["LAVKA_STRICT_COMPLETE"]
-        )
+        ))

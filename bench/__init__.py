@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints figures; nothing here asserts on time."""

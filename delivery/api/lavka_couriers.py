@@ -11,11 +11,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from delivery.api import lavka_schemas as s
-from delivery.api.lavka_base import parse_id, rate_limited
-from delivery.domain.lavka_time import parse_date
+from delivery.api.lavka_base import date_arg, parse_id, rate_limited
 from delivery.errors import ApiError
 from delivery.extensions import db
-from delivery.services import lavka_couriers
+from delivery.services import lavka_couriers, planning
 
 blp = rate_limited(Blueprint("lavka_couriers", __name__, description="Lavka couriers"))
 
@@ -77,8 +76,25 @@ class CourierMetaInfo(MethodView):
 
 
 def _date_arg(snake: str, camel: str):
-    raw = request.args.get(snake, request.args.get(camel))
-    try:
-        return parse_date(raw)
-    except ValueError as error:
-        raise ApiError(400, str(error)) from error
+    return date_arg(request.args.get(snake, request.args.get(camel)), default_today=False)
+
+
+ASSIGNMENT_PARAMS = [
+    {"name": "date", "in": "query", "required": False, "description": "Plan date, today (UTC) by default",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "courier_id", "in": "query", "required": False, "description": "Only this courier",
+     "schema": {"type": "integer"}},
+]
+
+
+@blp.route("/couriers/assignments")
+class CourierAssignments(MethodView):
+    @blp.doc(parameters=ASSIGNMENT_PARAMS)
+    @blp.response(200, s.OrderAssignResponse, description="ok")
+    @blp.alt_response(400, **BAD)
+    def get(self):
+        """Show the trips planned for a date, of every courier or of one."""
+        day = date_arg(request.args.get("date"))
+        raw_courier = request.args.get("courier_id")
+        courier = None if raw_courier is None else parse_id(raw_courier)
+        return jsonify(planning.assignments(db.session(), day, courier))

@@ -1,14 +1,14 @@
 """Lavka orders at the contract's root paths: `/orders`, `/orders/{id}`, `/orders/complete`."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from delivery.api import lavka_schemas as s
-from delivery.api.lavka_base import parse_id, rate_limited
+from delivery.api.lavka_base import date_arg, parse_id, rate_limited
 from delivery.extensions import db
-from delivery.services import lavka_orders
+from delivery.services import lavka_orders, planning
 
 blp = rate_limited(Blueprint("lavka_orders", __name__, description="Lavka orders"))
 
@@ -53,3 +53,20 @@ class CompleteOrders(MethodView):
         return jsonify(lavka_orders.complete_orders(
             db.session(), body["complete_info"], strict=current_app.config["LAVKA_STRICT_COMPLETE"]
         ))
+
+
+@blp.route("/orders/assign")
+class AssignOrders(MethodView):
+    @blp.doc(parameters=[{"name": "date", "in": "query", "required": False,
+                          "description": "Plan date, today (UTC) by default",
+                          "schema": {"type": "string", "format": "date"}}])
+    @blp.response(201, s.OrderAssignResponse(many=True), description="Created")
+    @blp.alt_response(400, **BAD)
+    def post(self):
+        """Plan every open order into courier trips for a date."""
+        day = date_arg(request.args.get("date"))
+        body = planning.assign_orders(
+            db.session(), day, time_limit=current_app.config.get("PLAN_TIME_LIMIT", 1.0))
+        response = jsonify([body])
+        response.status_code = 201
+        return response

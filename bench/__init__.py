@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench.<name>` prints figures; nothing here asserts on time."""
+"""Benchmarks: `python -m bench` runs them all, `python -m bench.<name>` one; each prints figures and nothing asserts on time."""

@@ -1,0 +1,100 @@
+"""Lavka couriers at the contract's root paths: `/couriers`, `/couriers/{id}`, `/couriers/meta-info/{id}`.
+
+Services return the contract's DTOs as plain dicts, so views send them as they are (a 10,000-item
+batch is not walked again by marshmallow); the schemas document them, and the OpenAPI comparison and
+the schemathesis tests hold the answers to the document.
+"""
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from delivery.api import lavka_schemas as s
+from delivery.api.lavka_base import date_arg, parse_id, rate_limited
+from delivery.errors import ApiError
+from delivery.extensions import db
+from delivery.services import lavka_couriers, planning
+
+blp = rate_limited(Blueprint("lavka_couriers", __name__, description="Lavka couriers"))
+
+BAD = {"schema": s.BadRequestResponse, "description": "bad request"}
+NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
+
+# The spec names the window startDate/endDate; lavka.md also accepts start_date/end_date.
+META_PARAMS = [
+    {"name": name, "in": "query", "required": True, "description": text,
+     "schema": {"type": "string", "format": "date"}, "example": example}
+    for name, text, example in (
+        ("startDate", "Rating calculation start date (alias start_date)", "2023-01-20"),
+        ("endDate", "Rating calculation end date (alias end_date)", "2023-01-21"),
+    )
+]
+
+
+@blp.route("/couriers")
+class Couriers(MethodView):
+    @blp.arguments(s.PageQuery, location="query", error_status_code=400)
+    @blp.response(200, s.GetCouriersResponse, description="ok")
+    @blp.alt_response(400, **BAD)
+    def get(self, page):
+        """List couriers by id, a page at a time."""
+        couriers = lavka_couriers.list_couriers(db.session(), page["offset"], page["limit"])
+        return jsonify({"couriers": couriers, "limit": page["limit"], "offset": page["offset"]})
+
+    @blp.arguments(s.CreateCourierRequest, error_status_code=400)
+    @blp.response(200, s.CreateCouriersResponse, description="ok")
+    @blp.alt_response(400, **BAD)
+    def post(self, body):
+        """Register a batch of couriers, all or none."""
+        return jsonify({"couriers": lavka_couriers.create_couriers(db.session(), body["couriers"])})
+
+
+@blp.route("/couriers/<lavka_id:courier_id>")
+class CourierById(MethodView):
+    @blp.response(200, s.CourierDto, description="ok")
+    @blp.alt_response(400, **BAD)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, courier_id):
+        """Show one courier."""
+        return jsonify(lavka_couriers.get_courier(db.session(), parse_id(courier_id)))
+
+
+@blp.route("/couriers/meta-info/<lavka_id:courier_id>")
+class CourierMetaInfo(MethodView):
+    @blp.doc(parameters=META_PARAMS)
+    @blp.response(200, s.GetCourierMetaInfoResponse, description="OK")
+    @blp.alt_response(400, **BAD)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, courier_id):
+        """Show a courier's earnings and rating over a window of days."""
+        courier = parse_id(courier_id)
+        start, end = _date_arg("start_date", "startDate"), _date_arg("end_date", "endDate")
+        if end < start:
+            raise ApiError(400, "end_date is before start_date")
+        return jsonify(lavka_couriers.meta_info(db.session(), courier, start, end))
+
+
+def _date_arg(snake: str, camel: str):
+    return date_arg(request.args.get(snake, request.args.get(camel)), default_today=False)
+
+
+ASSIGNMENT_PARAMS = [
+    {"name": "date", "in": "query", "required": False, "description": "Plan date, today (UTC) by default",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "courier_id", "in": "query", "required": False, "description": "Only this courier",
+     "schema": {"type": "integer"}},
+]
+
+
+@blp.route("/couriers/assignments")
+class CourierAssignments(MethodView):
+    @blp.doc(parameters=ASSIGNMENT_PARAMS)
+    @blp.response(200, s.OrderAssignResponse, description="ok")
+    @blp.alt_response(400, **BAD)
+    def get(self):
+        """Show the trips planned for a date, of every courier or of one."""
+        day = date_arg(request.args.get("date"))
+        raw_courier = request.args.get("courier_id")
+        courier = None if raw_courier is None else parse_id(raw_courier)
+        return jsonify(planning.assignments(db.session(), day, courier))

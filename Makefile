@@ -63,6 +63,7 @@ test-browser: install
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m browser tests/browser
 
 bench: install
+	$(BIN)/pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench
 
 clean:

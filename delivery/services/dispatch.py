@@ -95,9 +95,10 @@ def _free_courier_query(district_id: int, exclude: Sequence[int]):
     return query.limit(1)
 
 
-# Longest free first, ties to the earliest registered. A courier whose free_since was never set
-# (registered through the Lavka API, never dispatched) counts as free for longest.
-LONGEST_FREE = (Courier.free_since.asc().nulls_first(), Courier.id)
+# Longest free first, ties to the earliest registered: the order of the ix_couriers_free index, so
+# PostgreSQL walks the index and stops at the first fitting courier. A courier whose free_since was
+# never set (registered through the Lavka API, never dispatched) has no known free time: it comes last.
+LONGEST_FREE = (Courier.free_since.asc().nulls_last(), Courier.id)
 
 
 def _pick_free_courier(session: Session, district_id: int, exclude: Sequence[int]):

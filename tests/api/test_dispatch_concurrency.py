@@ -218,3 +218,44 @@ def test_huey_consumer_refreshes_stats_after_completion(app, session, gunicorn_u
     assert row.stats_as_of == completed
     assert row.avg_day_orders == 1 and row.avg_complete_seconds is not None
     assert row.stats_computed_at is not None
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_dispatch_waits_for_a_free_courier_locked_by_someone_else(app, session, base_config):
+    """A row lock that leaves the courier free (a statistics refresh) must not turn into a 409."""
+    from sqlalchemy import create_engine, text
+
+    post = client_post(app)
+    ann = post("/courier/", {"name": "Ann", "districts": ["A"]})[1]
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.connect() as other:
+            other.execute(text("UPDATE couriers SET avg_day_orders = 0 WHERE id = 1"))  # lock held
+            with ThreadPoolExecutor(1) as pool:
+                pending = pool.submit(post, "/order/", {"name": "Soup", "district": "A"})
+                time.sleep(0.5)  # let the post reach the locked row; correctness does not hang on it
+                other.commit()
+                status, body = pending.result(timeout=60)
+    finally:
+        engine.dispose()
+    assert status == 201 and body["courier_id"] == ann["id"]
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@postgres_only
+@redis_only
+def test_card_is_fresh_while_the_refresh_task_never_runs(app, session, gunicorn_url):
+    """No consumer at all (as after one killed with SIGKILL): the card still covers the completion."""
+    import requests
+
+    post = http_post(gunicorn_url)
+    courier = post("/courier/", {"name": "Ann", "districts": ["A"]})[1]
+    order = post("/order/", {"name": "Soup", "district": "A"})[1]
+    assert post(f"/order/{order['order_id']}")[0] == 200
+    session.expire_all()
+    row = session.scalar(select(Courier).where(Courier.uuid == uuid.UUID(courier["id"])))
+    assert row.stats_as_of is None  # the task waits in Redis
+    card = requests.get(f"{gunicorn_url}/courier/{courier['id']}", timeout=30).json()
+    assert card["avg_day_orders"] == 1 and card["avg_order_complete_time"] is not None

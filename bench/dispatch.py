@@ -10,7 +10,10 @@ gunicorn (2 workers x clients/2 threads) serves it; `clients` threads post order
 over keep-alive connections for --seconds. Run 1 is the real app (`wsgi:app`): each post picks the
 longest-free courier with FOR UPDATE SKIP LOCKED and updates it. Run 2 is `baseline_app()` below:
 identical requests, parsing, district lookup, order insert and commit, minus the pick and the courier
-update (the DISPATCH_SKIP_ASSIGNMENT setting, which no environment variable reaches; only this sets it). The ratio of the two is what the assignment and its locking cost. Bounded: about 30 s.
+update (the DISPATCH_SKIP_ASSIGNMENT setting, which no environment variable reaches; only this
+sets it). The ratio of the two is what the assignment and its locking cost: the pick query, a
+savepoint and the courier update, i.e. four more round trips to the database per order, plus waiting
+on one another's row locks. Bounded: about 30 s.
 """
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def register_layout(post):
 
 
 def order_posts(post, plan):
-    """The posts of `plan` ({district: how many}) shuffled, as callables returning (district, status, body)."""
+    """The posts of `plan` ({district: how many}), shuffled; each returns (district, status, body)."""
     districts = [d for d, n in plan.items() for _ in range(n)]
     random.Random(7).shuffle(districts)
     return [

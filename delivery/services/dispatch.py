@@ -2,7 +2,7 @@
 
 The busy state lives on the courier row (`active_order_id`, `free_since`), so handing out an order is
 one locked courier row plus one new order row. On PostgreSQL concurrent dispatches pick with
-`FOR NO KEY UPDATE SKIP LOCKED` and so spread over different couriers instead of queueing on one; on
+`FOR UPDATE SKIP LOCKED` and so spread over different couriers instead of queueing on one; on
 SQLite `write_transaction` starts with `BEGIN IMMEDIATE`, which serialises the writers instead. The
 partial unique index `uq_orders_one_live_per_courier` is the last line: should two transactions still
 pick one courier, the second insert fails in its savepoint and that transaction tries the next courier.
@@ -81,7 +81,7 @@ def no_free_courier(district: str) -> ApiError:
 
 
 def _free_courier_query(district_id: int, exclude: Sequence[int]):
-    """Free couriers of the district, not yet ordered.
+    """Free couriers of the district (the caller orders them), at most one.
 
     Free means no live order on the row and no assigned order at all, planned trips included.
     """

@@ -157,6 +157,18 @@ def test_churn_keeps_every_invariant(app, session):
     assert session.scalar(select(func.count()).select_from(Order).where(Order.status != "completed")) == 0
 
 
+def test_concurrent_registrations_share_new_districts(app, session):
+    from delivery.models import District
+
+    post = client_post(app)
+    calls = [(lambda i=i: post("/courier/", {"name": f"c{i}", "districts": [f"D{i % 3}", "Shared"]}))
+             for i in range(WORKERS)]
+    results = run_at_once(calls)
+    assert [status for status, _ in results] == [201] * WORKERS
+    assert sorted(session.scalars(select(District.name))) == ["D0", "D1", "D2", "Shared"]
+    assert len({body["id"] for _, body in results}) == WORKERS
+
+
 # --- a real server: two gunicorn worker processes on PostgreSQL -------------------------------------
 
 

@@ -25,6 +25,8 @@ ENV_SETTINGS = (
     "RATE_LIMIT_PREFIX",
     "MEDIA_ROOT",
     "WKHTMLTOPDF",
+    # The queue's name: processes sharing one Redis agree on it (tests run a consumer per session).
+    "HUEY_NAME",
 )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, abort, current_app, has_app_context, redirect, request, send_file, url_for
+from flask import Flask, abort, current_app, has_request_context, redirect, request, send_file, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
@@ -102,7 +102,9 @@ class CheckView(SecureModelView):
 
 
 def _printer_options() -> list[tuple[int, str]]:
-    if not has_app_context():  # Flask-Admin asks once while the app is built, before any database
+    # Flask-Admin asks once while the app is built: no query then (the tables may not exist yet, and a
+    # query would open a transaction in whatever app context is current); index_view asks again.
+    if not has_request_context():
         return []
     return [(p.id, str(p)) for p in db.session.scalars(select(Printer).order_by(Printer.id))]
 

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 _SQLITE_IMMEDIATE = "delivery_sqlite_immediate"
 
@@ -50,8 +50,10 @@ def is_sqlite(session: Session) -> bool:
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
+def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
     """Run a read-then-write use case in one transaction: commit on success, roll back on error."""
+    if isinstance(session, scoped_session):  # Flask-SQLAlchemy's db.session: use this context's session
+        session = session()
     if session.in_transaction():
         # Reads done earlier in the request (the signed-in user, say) end here, so the write lock
         # below is taken at the start of a fresh transaction.

@@ -22,8 +22,6 @@ import http.client
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -33,6 +31,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from delivery.testing import (  # noqa: E402
+    create_pg_database, drop_pg_database, process_env, start_gunicorn, stop_process,
+)
 DISTRICTS = ("North", "Center", "South")
 
 
@@ -41,33 +43,6 @@ def baseline_app():
     from delivery.app import create_app
 
     return create_app({"DISPATCH_SKIP_ASSIGNMENT": True})
-
-
-def admin_connection(admin_url: str):
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    url = make_url(admin_url.replace("postgresql+psycopg2://", "postgresql://"))
-    conn = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
-                            password=url.password, dbname=url.database or "postgres")
-    conn.autocommit = True
-    return conn, url
-
-
-def create_database(admin_url: str) -> tuple[str, str]:
-    name = f"delivery_bench_{uuid.uuid4().hex[:8]}"
-    conn, url = admin_connection(admin_url)
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return url.set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    conn, _ = admin_connection(admin_url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
 
 
 def migrate_and_seed(database_url: str, per_district: int) -> None:
@@ -100,41 +75,12 @@ def migrate_and_seed(database_url: str, per_district: int) -> None:
         db.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(app_spec: str, database_url: str, threads: int) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": "", "RATE_LIMIT": "off",
-           "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "--threads", str(threads),
-         "-b", f"127.0.0.1:{port}", app_spec],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    for _ in range(150):
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn {app_spec} exited during start-up")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/ping")
-            if conn.getresponse().status == 200:
-                return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise SystemExit(f"gunicorn {app_spec} did not answer /ping")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
+def start_server(app_spec: str, database_url: str, threads: int):
+    env = process_env(DATABASE_URL=database_url, REDIS_URL="", RATE_LIMIT="off")
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        return start_gunicorn(env, workers=2, threads=threads, app=app_spec)
+    except RuntimeError as error:
+        raise SystemExit(str(error)) from error
 
 
 def run_load(port: int, clients: int, seconds: float) -> tuple[list[float], Counter, float]:
@@ -185,11 +131,11 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(label: str, app_spec: str, database_url: str, clients: int, seconds: float) -> float:
-    process, port = start_server(app_spec, database_url, max(1, clients // 2))
+    process, base = start_server(app_spec, database_url, max(1, clients // 2))
     try:
-        latencies, statuses, wall = run_load(port, clients, seconds)
+        latencies, statuses, wall = run_load(int(base.rsplit(":", 1)[1]), clients, seconds)
     finally:
-        stop_server(process)
+        stop_process(process)
     rate = len(latencies) / wall
     print(f"{label:<22} {rate:8.1f} orders/s   p50 {percentile(latencies, 0.50) * 1000:7.1f} ms   "
           f"p99 {percentile(latencies, 0.99) * 1000:7.1f} ms   statuses {dict(sorted(statuses.items()))}")
@@ -207,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     options = parser.parse_args(argv)
 
-    database_url, name = create_database(options.admin_url)
+    database_url, name = create_pg_database(options.admin_url, prefix="delivery_bench")
     try:
         migrate_and_seed(database_url, options.per_district)
         print(f"dispatch: {options.clients} clients, {options.seconds:.0f} s per run, gunicorn 2 workers x "
@@ -218,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                            options.clients, options.seconds)
         print(f"assignment keeps {assigned / baseline:.2f}x of the baseline throughput")
     finally:
-        drop_database(options.admin_url, name)
+        drop_pg_database(options.admin_url, name)
     return 0
 
 

@@ -13,25 +13,19 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.request import urlopen
 
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from delivery.app import create_app
-from delivery.config import normalise_database_url
 from delivery.extensions import db
+from delivery.testing import create_pg_database, drop_pg_database, process_env, start_gunicorn, stop_process
 
-ROOT = Path(__file__).resolve().parent.parent
 N = 10_000
 TYPES = ("FOOT", "BIKE", "AUTO")
 
@@ -119,26 +113,10 @@ def bench_posts(app, label: str) -> None:
         client.post("/orders", json=orders_body(rng))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def bench_gets(database_url: str, label: str) -> None:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "RATE_LIMIT": "off", "REDIS_URL": ""}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
-                               "warning", "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    env = process_env(DATABASE_URL=database_url, RATE_LIMIT="off", REDIS_URL="")
+    server, base = start_gunicorn(env, workers=2, threads=1)
     try:
-        for _ in range(120):
-            try:
-                urlopen(f"{base}/ping", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.25)
         rng = random.Random(3)
         paths = [f"/{rng.choice(('couriers', 'orders'))}/{rng.randint(1, N)}" for _ in range(400)]
 
@@ -157,8 +135,7 @@ def bench_gets(database_url: str, label: str) -> None:
         print(f"{label:10} GET by id, 2 gunicorn workers, 4 clients: p50 {statistics.median(times):.1f} ms, "
               f"p99 {p99:.1f} ms, {len(times) / wall:.0f} req/s")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_process(server)
 
 
 def run(database_url: str, label: str) -> None:
@@ -182,22 +159,14 @@ def main() -> None:
         run(f"sqlite:///{tmp}/bench.db", "SQLite")
     admin = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     try:
-        import psycopg2
-
-        url = make_url(normalise_database_url(admin))
-        name = f"delivery_bench_{uuid.uuid4().hex[:8]}"
-        conn = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                password=url.password, dbname=url.database or "postgres")
+        database_url, name = create_pg_database(admin, prefix="delivery_bench")
     except Exception as error:  # noqa: BLE001 - no PostgreSQL here: SQLite figures only
         print(f"PostgreSQL skipped: {error}")
         return
-    conn.autocommit = True
-    conn.cursor().execute(f'CREATE DATABASE "{name}"')
     try:
-        run(url.set(database=name).render_as_string(hide_password=False), "PostgreSQL")
+        run(database_url, "PostgreSQL")
     finally:
-        conn.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
+        drop_pg_database(admin, name)
 
 
 if __name__ == "__main__":

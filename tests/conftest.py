@@ -13,53 +13,23 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from delivery.app import create_app
-from delivery.config import normalise_database_url
 from delivery.extensions import db, limiter
+from delivery.testing import create_pg_database, drop_pg_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 RUN_ID = uuid.uuid4().hex[:10]
 
 
-def _admin_connection(admin_url: str):
-    """An autocommit connection to the server named by TEST_DATABASE_URL, for CREATE/DROP DATABASE."""
-    import psycopg2
-
-    url = make_url(normalise_database_url(admin_url))
-    conn = psycopg2.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-        dbname=url.database or "postgres",
-    )
-    conn.autocommit = True
-    return conn, url
-
-
-def _create_pg_database(admin_url: str) -> tuple[str, str]:
-    name = f"delivery_test_{RUN_ID}"
-    conn, url = _admin_connection(admin_url)
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return url.set(database=name).render_as_string(hide_password=False), name
-
-
-def _drop_pg_database(admin_url: str, name: str) -> None:
-    conn, _ = _admin_connection(admin_url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """A fresh, empty database for this test session."""
     if TEST_DATABASE_URL:
-        url, name = _create_pg_database(TEST_DATABASE_URL)
+        url, name = create_pg_database(TEST_DATABASE_URL, name=f"delivery_test_{RUN_ID}")
         yield url
-        _drop_pg_database(TEST_DATABASE_URL, name)
+        drop_pg_database(TEST_DATABASE_URL, name)
     else:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 

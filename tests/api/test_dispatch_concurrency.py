@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from delivery.models import Courier, Order
 from tests.api.dispatch_fixtures import (  # noqa: F401 (fixtures)
-    app_loggers_enabled,
     gunicorn_url,
     huey_consumer,
     postgres_only,

@@ -5,21 +5,15 @@ leave the window mid-burst; one burst uses the contract's own `10/second`.
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
+from delivery.testing import process_env, start_gunicorn, stop_process
 from tests.api.lavka_helpers import courier, order
 from tests.conftest import TEST_REDIS_URL
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -89,40 +83,19 @@ def test_off_disables_it(make_app, app):
     assert all(client.get("/couriers/1").status_code == 404 for _ in range(30))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.redis
 @pytest.mark.skipif(not TEST_REDIS_URL, reason="needs TEST_REDIS_URL")
 def test_budget_holds_across_gunicorn_workers(app, database_url):
     import requests
 
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": TEST_REDIS_URL,
-        "RATE_LIMIT": "10/minute",
-        "RATE_LIMIT_PREFIX": f"delivery-test-gunicorn-{uuid.uuid4().hex[:10]}",
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    env = process_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=TEST_REDIS_URL,
+        RATE_LIMIT="10/minute",
+        RATE_LIMIT_PREFIX=f"delivery-test-gunicorn-{uuid.uuid4().hex[:10]}",
     )
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_gunicorn(env, workers=2, threads=1)
     try:
-        for _ in range(120):  # bounded wait while the workers boot
-            try:
-                if requests.get(f"{base}/ping", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.25)
-        else:
-            pytest.fail("gunicorn did not start")
         with ThreadPoolExecutor(max_workers=20) as pool:
             responses = list(pool.map(
                 lambda i: requests.get(f"{base}/couriers/{i}", timeout=30), range(1, 21)))
@@ -133,9 +106,4 @@ def test_budget_holds_across_gunicorn_workers(app, database_url):
         assert requests.get(f"{base}/couriers", timeout=30).status_code == 200
         assert requests.get(f"{base}/orders/1", timeout=30).status_code == 404
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)
+        stop_process(server)

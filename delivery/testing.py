@@ -1,0 +1,106 @@
+"""Real processes and throwaway databases, for the test suite and the benchmarks.
+
+Both start real gunicorn servers on free loopback ports and make PostgreSQL databases they drop
+afterwards; this is the one place that knows how. Nothing in the app imports it.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+from sqlalchemy.engine import URL, make_url
+
+from delivery.config import ROOT, normalise_database_url
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pg_admin_connection(admin_url: str):
+    """An autocommit psycopg2 connection for CREATE/DROP DATABASE, and the parsed URL."""
+    import psycopg2
+
+    url = make_url(normalise_database_url(admin_url))
+    conn = psycopg2.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+        dbname=url.database or "postgres",
+    )
+    conn.autocommit = True
+    return conn, url
+
+
+def create_pg_database(admin_url: str, prefix: str = "delivery_tmp", name: str | None = None) -> tuple[str, str]:
+    """Create an empty database on the server of `admin_url`; return its URL and name."""
+    name = name or f"{prefix}_{uuid.uuid4().hex[:8]}"
+    conn, url = pg_admin_connection(admin_url)
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return _render(url.set(database=name)), name
+
+
+def drop_pg_database(admin_url: str, name: str) -> None:
+    """Drop a database made by create_pg_database, ending its connections."""
+    conn, _ = pg_admin_connection(admin_url)
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
+def _render(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+def process_env(**settings: str) -> dict[str, str]:
+    """This process's environment without the test-only variables, plus the given settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEST_")}
+    env.update({"PYTHONPATH": str(ROOT), **settings})
+    return env
+
+
+def start_gunicorn(
+    env: dict[str, str], *, workers: int = 2, threads: int = 8, app: str = "wsgi:app", wait: float = 30.0
+) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn on a free port and wait until /ping answers; return the process and base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", app],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn {app} exited during start-up (code {process.returncode})")
+        try:
+            with urlopen(f"{base}/ping", timeout=1) as response:
+                if response.status == 200:
+                    return process, base
+        except (URLError, OSError):
+            time.sleep(0.2)
+    stop_process(process)
+    raise RuntimeError(f"gunicorn {app} did not answer /ping within {wait:.0f} s")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Terminate a child process, killing it if it does not stop in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)

@@ -52,3 +52,6 @@ def app_context():
 
 
 configure_huey(load_settings())
+
+# Connect the monitor's signal handlers wherever tasks run: the web app and every consumer.
+from delivery.services import task_monitor  # noqa: E402,F401

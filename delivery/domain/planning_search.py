@@ -1,0 +1,214 @@
+"""A plan under construction: which courier carries which order, and the moves that change it.
+
+The central move is *best insertion*: put one order where it raises the plan's cost least, either into
+an existing trip (any delivery position that keeps regions contiguous) or as a new single-order trip in
+any gap of a courier's day. Every move is checked against the courier's schedule before it is made, so
+the plan is valid after every step. Changes can be recorded and undone, which the local search uses.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import Sequence
+
+from delivery.domain.planning_model import Courier, Order, trip_shape
+from delivery.domain.planning_schedule import Schedule, Trip, make_trip
+
+# An insertion: (cost increase x5, courier index, trip position, is_new_trip, the new trip).
+Insertion = tuple[int, int, int, bool, Trip]
+
+
+class Plan:
+    """Schedules of all couriers plus where each order is; totals are kept up to date."""
+
+    def __init__(self, couriers: Sequence[Courier], orders: Sequence[Order]) -> None:
+        self.couriers = couriers
+        self.orders = orders
+        self.schedules = [Schedule(c) for c in couriers]
+        self.where = [-1] * len(orders)  # courier index carrying each order, -1 when unassigned
+        self.count = 0
+        self.cost = 0  # x5, see `cost5`
+        self.candidates: list[Order] = []  # orders some courier could carry at all
+        self.by_region: dict[int, list[Courier]] = {}
+        for courier in sorted(couriers, key=lambda c: (c.rules.pay, c.id)):
+            if courier.blocks:
+                for region in courier.regions:
+                    self.by_region.setdefault(region, []).append(courier)
+        # Exact best insertion costs a scan of every courier of the region; large days prune it.
+        self.exhaustive = len(orders) <= 2000
+        self._log: dict[int, list[Trip]] | None = None
+        self._single: dict[tuple[int, object], Trip | None] = {}  # single-order trips by (order, type rules)
+        self._log_where: dict[int, int] = {}
+
+    # --- recording and undo -------------------------------------------------------------------
+    def begin(self) -> None:
+        """Start recording changes so that `rollback` can restore the current plan."""
+        self._log = {}
+        self._log_where = {}
+        self._saved = (self.count, self.cost)
+
+    def rollback(self) -> None:
+        """Restore the plan as it was at `begin`."""
+        assert self._log is not None
+        for ci, trips in self._log.items():
+            self.schedules[ci].trips = trips
+            self.schedules[ci].refresh()
+        for oi, ci in self._log_where.items():
+            self.where[oi] = ci
+        self.count, self.cost = self._saved
+        self._log = None
+
+    def commit(self) -> None:
+        """Stop recording and keep the changes."""
+        self._log = None
+
+    def _touch(self, ci: int) -> Schedule:
+        schedule = self.schedules[ci]
+        if self._log is not None and ci not in self._log:
+            self._log[ci] = list(schedule.trips)
+        return schedule
+
+    def _set_where(self, oi: int, ci: int) -> None:
+        if self._log is not None and oi not in self._log_where:
+            self._log_where[oi] = self.where[oi]
+        self.where[oi] = ci
+
+    # --- insertion ----------------------------------------------------------------------------
+    def best_insertion(self, order: Order) -> Insertion | None:
+        """The cheapest valid way to add `order` to the plan, or None when it fits nowhere.
+
+        Couriers are tried cheapest type first. Outside the front position an order adds 4 x pay x its
+        cost (x5) wherever it goes, so once an option at most that cheap is found, dearer couriers can
+        only win by taking the order first in a trip; on large days (`exhaustive` off) that rare case
+        is skipped to keep construction fast.
+        """
+        best: Insertion | None = None
+        w_lo, w_hi = order.windows[0][0], order.windows[-1][1]
+        for courier in self.by_region.get(order.region, ()):
+            if courier.rules.max_weight < order.weight:
+                continue
+            if (not self.exhaustive and best is not None
+                    and best[0] <= 4 * courier.rules.pay * order.cost):
+                break
+            if courier.blocks[0][0] > w_hi or courier.blocks[-1][1] < w_lo:
+                continue  # not working while the order can be delivered
+            option = self._best_in(courier, order, best[0] if best else None)
+            if option is not None:
+                best = option
+        return best
+
+    def _best_in(self, courier: Courier, order: Order, bound: int | None) -> Insertion | None:
+        """Cheapest insertion of `order` into this courier's day that beats `bound` (if given)."""
+        rules = courier.rules
+        schedule = self.schedules[courier.index]
+        trips = schedule.trips
+        best: Insertion | None = None
+        w_lo, w_hi = order.windows[0][0], order.windows[-1][1]
+        # Only trips near the order's windows can take it: bisect the monotone prefix/suffix bounds
+        # with the longest possible trip as slack instead of scanning the whole day.
+        longest = rules.max_orders * rules.first_order_minutes
+        lo_i = bisect_left(schedule.start_by, w_lo - longest - rules.first_order_minutes)
+        hi_i = bisect_right(schedule.end_by, w_hi + longest)
+        # Delivering the order first changes which cost is paid in full; elsewhere it adds 0.8 x its cost.
+        inner_delta = rules.pay * 4 * order.cost
+        for i in range(lo_i, hi_i):
+            trip = trips[i]
+            if (len(trip.seq) >= rules.max_orders or trip.weight + order.weight > rules.max_weight
+                    or (order.region not in trip.regions and len(trip.regions) >= rules.max_regions)):
+                continue
+            front_delta = inner_delta + rules.pay * (order.cost - trip.seq[0].cost)
+            for seq in _positions(trip.seq, order, rules.max_regions):
+                delta = front_delta if seq[0] is order else inner_delta
+                if (bound is not None and delta >= bound) or (best is not None and delta >= best[0]):
+                    continue
+                shape = trip_shape(rules, seq)
+                if shape is None or schedule.fit(shape[1], shape[0], i, i + 1) is None:
+                    continue
+                new_trip = make_trip(courier, seq)
+                assert new_trip is not None
+                best = (delta, courier.index, i, False, new_trip)
+        delta = rules.pay * 5 * order.cost
+        if (bound is None or delta < bound) and (best is None or delta < best[0]):
+            key = (order.index, courier.rules)
+            single = self._single.get(key, False)
+            if single is False:
+                single = self._single[key] = make_trip(courier, (order,))
+            if single is not None:
+                f_lo, f_hi = single.feasible[0][0], single.feasible[-1][1]
+                first_gap = bisect_left(schedule.start_by, f_lo + single.duration)
+                last_gap = bisect_right(schedule.end_by, f_hi)
+                for gap in range(first_gap, min(last_gap, len(trips)) + 1):
+                    if schedule.fit(single.feasible, single.duration, gap, gap) is not None:
+                        best = (delta, courier.index, gap, True, single)
+                        break
+        return best
+
+    def apply(self, order: Order, insertion: Insertion) -> None:
+        """Make an insertion found by `best_insertion`."""
+        delta, ci, pos, is_new, trip = insertion
+        schedule = self._touch(ci)
+        if is_new:
+            schedule.trips.insert(pos, trip)
+        else:
+            schedule.trips[pos] = trip
+        schedule.refresh()
+        self._set_where(order.index, ci)
+        self.count += 1
+        self.cost += delta
+
+    def insert(self, order: Order) -> bool:
+        """Insert an order at its cheapest place; tell whether it went in."""
+        option = self.best_insertion(order)
+        if option is None:
+            return False
+        self.apply(order, option)
+        return True
+
+    # --- removal ------------------------------------------------------------------------------
+    def remove(self, order: Order) -> list[Order]:
+        """Take an order out of its trip; return every order that became unassigned.
+
+        Removing an order moves later deliveries earlier, which can break their windows or the day;
+        then the whole trip is dissolved and all its orders are returned.
+        """
+        ci = self.where[order.index]
+        schedule = self._touch(ci)
+        trips = schedule.trips
+        i = next(k for k, t in enumerate(trips) if order in t.seq)
+        trip = trips[i]
+        rest = tuple(o for o in trip.seq if o is not order)
+        freed = [order]
+        new_trip = make_trip(schedule.courier, rest) if rest else None
+        if new_trip is not None and schedule.fit(new_trip.feasible, new_trip.duration, i, i + 1) is not None:
+            trips[i] = new_trip
+            self.cost += new_trip.cost5 - trip.cost5
+        else:
+            del trips[i]
+            self.cost -= trip.cost5
+            freed = list(trip.seq)
+        schedule.refresh()
+        for o in freed:
+            self._set_where(o.index, -1)
+        self.count -= len(freed)
+        return freed
+
+    def replace_trip(self, ci: int, i: int, trip: Trip) -> None:
+        """Swap trip i of a courier for a checked equivalent with the same orders (re-sequencing)."""
+        schedule = self._touch(ci)
+        self.cost += trip.cost5 - schedule.trips[i].cost5
+        schedule.trips[i] = trip
+        schedule.refresh()
+
+
+def _positions(seq: Sequence[Order], order: Order, max_regions: int) -> list[tuple[Order, ...]]:
+    """Every sequence made by inserting `order` into `seq` that keeps each region contiguous."""
+    n = len(seq)
+    region = order.region
+    if any(o.region == region for o in seq):
+        first = next(k for k, o in enumerate(seq) if o.region == region)
+        last = max(k for k, o in enumerate(seq) if o.region == region)
+        spots = range(first, last + 2)
+    else:
+        if len({o.region for o in seq}) >= max_regions:
+            return []
+        spots = [0] + [k for k in range(1, n) if seq[k].region != seq[k - 1].region] + [n]
+    return [tuple(seq[:k]) + (order,) + tuple(seq[k:]) for k in spots]

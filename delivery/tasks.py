@@ -53,5 +53,20 @@ def app_context():
 
 configure_huey(load_settings())
 
+@huey.task()
+def plan_day(day_iso: str) -> None:
+    """Plan every waiting order for the day through the Lavka planning service (the plan page's run)."""
+    from datetime import date
+
+    from delivery.extensions import db
+    from delivery.services import planning
+
+    with app_context():
+        try:
+            planning.assign(db.session, date.fromisoformat(day_iso))
+        finally:
+            db.session.remove()
+
+
 # Connect the monitor's signal handlers wherever tasks run: the web app and every consumer.
 from delivery.services import task_monitor  # noqa: E402,F401

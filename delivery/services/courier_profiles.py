@@ -16,7 +16,6 @@ from delivery.domain.intervals import parse_interval
 from delivery.errors import ApiError
 from delivery.models import COURIER_TYPES, Courier, CourierDistrict, District, Order, Trip
 from delivery.services import districts as district_service
-from delivery.services.tx import write_transaction
 
 
 def get_courier(session: Session, courier_id: int) -> Courier:
@@ -45,7 +44,7 @@ def update_courier(
             parse_interval(interval)
         except ValueError as error:
             raise ApiError(400, str(error)) from error
-    with write_transaction(session):
+    try:
         courier = get_courier(session, courier_id)
         ids = list(dict.fromkeys(district_ids))
         known = set(session.scalars(select(District.id).where(District.id.in_(ids)))) if ids else set()
@@ -62,11 +61,15 @@ def update_courier(
         courier.districts.clear()
         session.flush()
         courier.districts.extend(CourierDistrict(position=n, district_id=i) for n, i in enumerate(ids))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
     return courier
 
 
 def active_order(session: Session, courier_id: int) -> Order | None:
-    """The courier's assigned, uncompleted order that is not part of a planned trip, if any."""
+    """The courier's assigned, uncompleted order (a live-dispatched one before a planned one), if any."""
     return session.scalar(
         select(Order)
         .where(Order.courier_id == courier_id, Order.status == "assigned")

@@ -24,6 +24,8 @@ ENV_SETTINGS = (
     "LAVKA_STRICT_COMPLETE",
     "MEDIA_ROOT",
     "WKHTMLTOPDF",
+    # The queue's name: processes sharing one Redis agree on it (tests run a consumer per session).
+    "HUEY_NAME",
 )
 
 

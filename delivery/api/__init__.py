@@ -9,8 +9,8 @@ from delivery.extensions import csrf
 
 def register_api(app: Flask, api: Api) -> None:
     """Register every API blueprint; APIs authenticate by contract, not by session, so no CSRF."""
-    from delivery.api import meta
+    from delivery.api import dispatch, meta
 
-    for blueprint in (meta.blp,):
+    for blueprint in (meta.blp, dispatch.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

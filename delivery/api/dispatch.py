@@ -1,0 +1,103 @@
+"""The live dispatch API (dispatch.md): couriers, the courier card, orders dispatched at once.
+
+Paths sit at the root as in the original service and answer with and without the trailing slash,
+without a redirect. Errors are `{"detail": "..."}`; a malformed JSON body is a 422 like any other
+body that does not validate.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from delivery.api.dispatch_schemas import (
+    CourierBrief,
+    CourierCard,
+    CourierIn,
+    CourierListArgs,
+    CourierOut,
+    Detail,
+    OrderCompleted,
+    OrderCreated,
+    OrderIn,
+    OrderOut,
+)
+from delivery.errors import ApiError, register_error_style
+from delivery.extensions import db
+from delivery.services import dispatch
+
+blp = Blueprint("dispatch", __name__, description="Live dispatch: couriers and orders")
+
+
+def detail_style(code: int, message: str) -> tuple[int, object]:
+    """FastAPI's error shape; webargs' 400 for unparsable JSON is a validation error here (422)."""
+    return (422 if code == 400 else code), {"detail": message}
+
+
+register_error_style(("courier", "order"), detail_style)
+
+
+def parse_id(value: str, what: str) -> uuid.UUID:
+    """An id from the path; 422 when it is not a UUID (404 is for well-formed unknown ids)."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ApiError(422, f"{what} id is not a valid UUID: {value!r}") from None
+
+
+@blp.route("/courier/", strict_slashes=False)
+class Couriers(MethodView):
+    @blp.arguments(CourierListArgs, location="query")
+    @blp.response(200, CourierBrief(many=True))
+    def get(self, args):
+        """List couriers in registration order."""
+        return dispatch.list_couriers(db.session(), args["offset"], args["limit"])
+
+    @blp.arguments(CourierIn)
+    @blp.response(201, CourierOut)
+    @blp.alt_response(422, schema=Detail)
+    def post(self, body):
+        """Register a courier serving the given districts."""
+        return dispatch.register_courier(db.session(), body["name"], body["districts"])
+
+
+@blp.route("/courier/<courier_id>", strict_slashes=False)
+class CourierItem(MethodView):
+    @blp.response(200, CourierCard)
+    @blp.alt_response(404, schema=Detail)
+    @blp.alt_response(422, schema=Detail)
+    def get(self, courier_id: str):
+        """Show the courier card with its active order and statistics."""
+        return dispatch.courier_card(db.session(), parse_id(courier_id, "Courier"))
+
+
+@blp.route("/order/", strict_slashes=False)
+class Orders(MethodView):
+    @blp.arguments(OrderIn)
+    @blp.response(201, OrderCreated)
+    @blp.alt_response(409, schema=Detail)
+    @blp.alt_response(422, schema=Detail)
+    def post(self, body):
+        """Dispatch an order to the free courier of its district."""
+        assign = not current_app.config.get("DISPATCH_SKIP_ASSIGNMENT", False)
+        return dispatch.dispatch_order(db.session(), body["name"], body["district"], assign=assign)
+
+
+@blp.route("/order/<order_id>", strict_slashes=False)
+class OrderItem(MethodView):
+    @blp.response(200, OrderOut)
+    @blp.alt_response(404, schema=Detail)
+    @blp.alt_response(422, schema=Detail)
+    def get(self, order_id: str):
+        """Show an order and whether it is completed."""
+        return dispatch.get_order(db.session(), parse_id(order_id, "Order"))
+
+    @blp.response(200, OrderCompleted)
+    @blp.alt_response(404, schema=Detail)
+    @blp.alt_response(409, schema=Detail)
+    @blp.alt_response(422, schema=Detail)
+    def post(self, order_id: str):
+        """Complete an order and free its courier."""
+        return dispatch.complete_order(db.session(), parse_id(order_id, "Order"))

@@ -1,0 +1,85 @@
+"""Request and response bodies of the live dispatch API (dispatch.md).
+
+Unknown fields in a request body are ignored, as the original service did; everything the contract
+names is checked, and a body that does not validate is a 422.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+NAME = validate.Length(min=1, max=200)
+
+
+class DispatchSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+        ordered = True
+
+
+class CourierIn(DispatchSchema):
+    name = fields.String(required=True, validate=NAME)
+    districts = fields.List(fields.String(validate=NAME), required=True, validate=validate.Length(min=1))
+
+
+class CourierOut(DispatchSchema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    districts = fields.List(fields.String(), required=True)
+
+
+class CourierListArgs(DispatchSchema):
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=0))
+
+
+class CourierBrief(DispatchSchema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+
+
+class ActiveOrder(DispatchSchema):
+    order_id = fields.UUID(required=True)
+    order_name = fields.String(required=True)
+
+
+class CourierCard(DispatchSchema):
+    id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    districts = fields.List(fields.String(), required=True)
+    active_order = fields.Nested(ActiveOrder, allow_none=True, required=True)
+    avg_order_complete_time = fields.String(
+        allow_none=True, required=True, metadata={"description": "HH:MM:SS; hours may exceed 23"}
+    )
+    avg_day_orders = fields.Integer(required=True)
+
+
+class OrderIn(DispatchSchema):
+    name = fields.String(required=True, validate=NAME)
+    district = fields.String(required=True, validate=NAME)
+
+
+class OrderCreated(DispatchSchema):
+    order_id = fields.UUID(required=True)
+    courier_id = fields.UUID(required=True, allow_none=True)
+
+
+class OrderOut(DispatchSchema):
+    order_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    district = fields.String(required=True)
+    courier_id = fields.UUID(required=True, allow_none=True)
+    status = fields.Integer(required=True, metadata={"description": "1 in progress, 2 completed"})
+
+
+class OrderCompleted(DispatchSchema):
+    order_id = fields.UUID(required=True)
+    courier_id = fields.UUID(required=True)
+    status = fields.Integer(required=True, metadata={"description": "2: completed"})
+    completed_at = fields.Function(
+        lambda result: result["completed_at"].isoformat(timespec="microseconds") + "Z",
+        required=True, metadata={"description": "ISO 8601, UTC"},
+    )
+
+
+class Detail(DispatchSchema):
+    detail = fields.String(required=True)

@@ -1,0 +1,206 @@
+"""Dispatch API, orders: assignment to the longest-free courier, refusals, reading and completion."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from delivery.models import Courier, District, Order, Trip
+from delivery.services import dispatch
+from tests.api.test_dispatch_couriers import register
+
+
+def post_order(client, district="Center", name="Soup", path="/order/"):
+    return client.post(path, json={"name": name, "district": district})
+
+
+def courier_row(session, courier_uuid: str) -> Courier:
+    session.expire_all()
+    return session.scalar(select(Courier).where(Courier.uuid == uuid.UUID(courier_uuid)))
+
+
+@pytest.mark.parametrize("path", ["/order/", "/order"])
+def test_order_goes_to_a_free_courier(client, session, path):
+    courier = register(client, "Ann", ["Center"])
+    response = post_order(client, path=path)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["courier_id"] == courier["id"] and set(body) == {"order_id", "courier_id"}
+    order = session.scalar(select(Order).where(Order.uuid == uuid.UUID(body["order_id"])))
+    row = courier_row(session, courier["id"])
+    assert order.status == "assigned" and order.courier_id == row.id and order.assigned_at is not None
+    assert row.active_order_id == order.id and row.free_since is None
+
+
+def test_no_free_courier_is_409_and_stores_nothing(client, session):
+    register(client, "Ann", ["Center"])
+    assert post_order(client).status_code == 201
+    response = post_order(client, name="Second")
+    assert response.status_code == 409
+    assert response.get_json() == {"detail": "No free courier in district Center"}
+    assert session.scalar(select(func.count()).select_from(Order)) == 1
+
+
+def test_unknown_district_is_409_and_creates_no_district(client, session):
+    register(client, "Ann", ["Center"])
+    response = post_order(client, district="Nowhere")
+    assert response.status_code == 409
+    assert response.get_json() == {"detail": "No free courier in district Nowhere"}
+    assert session.scalars(select(District.name)).all() == ["Center"]
+    assert session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_courier_of_another_district_is_not_used(client):
+    register(client, "Ann", ["North"])
+    assert post_order(client, district="Center").status_code == 409
+
+
+def test_longest_free_courier_gets_the_order(client):
+    ann = register(client, "Ann", ["Center"])
+    bob = register(client, "Bob", ["Center", "North"])
+    first = post_order(client).get_json()
+    assert first["courier_id"] == ann["id"]  # free since registration, before Bob
+    client.post(f"/order/{first['order_id']}")  # Ann is free again, but only from now
+    assert post_order(client).get_json()["courier_id"] == bob["id"]
+    assert post_order(client).get_json()["courier_id"] == ann["id"]
+
+
+def test_ties_go_to_the_earliest_registered(client, session):
+    ids = [register(client, name, ["Center"])["id"] for name in ("Ann", "Bob", "Cat")]
+    session.execute(update(Courier).values(free_since=datetime(2026, 1, 1)))
+    session.commit()
+    assert [post_order(client).get_json()["courier_id"] for _ in ids] == ids
+
+
+def test_courier_with_a_planned_trip_order_is_not_free(client, session):
+    ann = register(client, "Ann", ["Center"])
+    bob = register(client, "Bob", ["Center"])
+    ann_row = courier_row(session, ann["id"])
+    trip = Trip(courier_id=ann_row.id, date=date(2026, 1, 1), start_minute=0, end_minute=60)
+    session.add(trip)
+    session.flush()
+    session.add(Order(district_id=1, status="assigned", courier_id=ann_row.id, trip_id=trip.id))
+    session.commit()
+    assert post_order(client).get_json()["courier_id"] == bob["id"]
+    assert post_order(client).status_code == 409
+
+
+def test_database_refuses_a_second_live_order(client, session):
+    ann = register(client, "Ann", ["Center"])
+    post_order(client)
+    row = courier_row(session, ann["id"])
+    session.add(Order(district_id=1, status="assigned", courier_id=row.id))
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+
+
+def test_loser_of_a_race_takes_the_next_courier(client, session, monkeypatch):
+    ann = register(client, "Ann", ["Center"])
+    bob = register(client, "Bob", ["Center"])
+    post_order(client)  # Ann is busy now
+    ann_row = courier_row(session, ann["id"])
+    busy = (ann_row.id, ann_row.uuid)
+    real_pick = dispatch._pick_free_courier
+    calls = []
+
+    def stale_pick(sess, district_id, exclude):
+        # The first pick returns Ann as if another transaction had not yet committed her order.
+        calls.append(list(exclude))
+        return busy if len(calls) == 1 else real_pick(sess, district_id, exclude)
+
+    monkeypatch.setattr(dispatch, "_pick_free_courier", stale_pick)
+    response = post_order(client, name="Raced")
+    assert response.status_code == 201
+    assert response.get_json()["courier_id"] == bob["id"]
+    assert calls == [[], [ann_row.id]]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Order).where(Order.courier_id == ann_row.id)) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"name": "", "district": "A"}, {"name": "x", "district": ""}, {"name": "x"}, {"district": "A"},
+     {"name": "x", "district": ["A"]}, {"name": 1, "district": "A"}],
+)
+def test_dispatch_rejects_invalid_bodies(client, session, body):
+    register(client, "Ann", ["A"])
+    response = client.post("/order/", json=body)
+    assert response.status_code == 422
+    assert set(response.get_json()) == {"detail"}
+    assert session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+def test_dispatch_rejects_malformed_json(client):
+    response = client.post("/order", data="{", content_type="application/json")
+    assert response.status_code == 422
+    assert set(response.get_json()) == {"detail"}
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_get_order_in_progress_then_completed(client, suffix):
+    courier = register(client, "Ann", ["Center"])
+    order = post_order(client, name="Soup").get_json()
+    path = f"/order/{order['order_id']}{suffix}"
+    expected = {"order_id": order["order_id"], "name": "Soup", "district": "Center",
+                "courier_id": courier["id"], "status": 1}
+    assert client.get(path).get_json() == expected
+    client.post(path)
+    assert client.get(path).get_json() == {**expected, "status": 2}
+
+
+def test_get_unknown_order_is_404_and_malformed_id_422(client):
+    response = client.get(f"/order/{uuid.uuid4()}")
+    assert response.status_code == 404 and response.get_json() == {"detail": "Order not found"}
+    for bad in ("12", "zzz", f"{uuid.uuid4()}x"):
+        response = client.get(f"/order/{bad}")
+        assert response.status_code == 422 and set(response.get_json()) == {"detail"}
+
+
+@pytest.mark.parametrize("suffix", ["", "/"])
+def test_complete_frees_the_courier(client, session, suffix):
+    courier = register(client, "Ann", ["Center"])
+    order = post_order(client).get_json()
+    response = client.post(f"/order/{order['order_id']}{suffix}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {"order_id", "courier_id", "status", "completed_at"}
+    assert body["order_id"] == order["order_id"] and body["courier_id"] == courier["id"]
+    assert body["status"] == 2
+    completed_at = datetime.fromisoformat(body["completed_at"].replace("Z", "+00:00"))
+    assert completed_at.utcoffset().total_seconds() == 0
+    row = courier_row(session, courier["id"])
+    assert row.active_order_id is None
+    assert row.free_since == completed_at.replace(tzinfo=None)
+    stored = session.scalar(select(Order).where(Order.uuid == uuid.UUID(order["order_id"])))
+    assert stored.status == "completed" and stored.completed_at == row.free_since
+    assert post_order(client).status_code == 201  # free again
+
+
+def test_complete_twice_is_409(client):
+    register(client, "Ann", ["Center"])
+    order = post_order(client).get_json()
+    assert client.post(f"/order/{order['order_id']}").status_code == 200
+    response = client.post(f"/order/{order['order_id']}/")
+    assert response.status_code == 409
+    assert response.get_json() == {"detail": "Order already completed"}
+
+
+def test_complete_unknown_or_malformed(client):
+    response = client.post(f"/order/{uuid.uuid4()}")
+    assert response.status_code == 404 and response.get_json() == {"detail": "Order not found"}
+    response = client.post("/order/not-a-uuid/")
+    assert response.status_code == 422 and set(response.get_json()) == {"detail"}
+
+
+def test_complete_an_unassigned_order_is_409(client, session):
+    session.add(District(id=1, name="Center"))
+    session.add(Order(district_id=1, status="new"))
+    session.commit()
+    order_uuid = session.scalar(select(Order.uuid))
+    response = client.post(f"/order/{order_uuid}")
+    assert response.status_code == 409
+    assert client.get(f"/order/{order_uuid}").get_json()["status"] == 1

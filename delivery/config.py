@@ -22,6 +22,7 @@ ENV_SETTINGS = (
     "PORT",
     "RATE_LIMIT",
     "LAVKA_STRICT_COMPLETE",
+    "RATE_LIMIT_PREFIX",
     "MEDIA_ROOT",
     "WKHTMLTOPDF",
     # The queue's name: processes sharing one Redis agree on it (tests run a consumer per session).
@@ -94,7 +95,9 @@ def flask_config(settings: dict[str, Any]) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(settings["DATABASE_URL"]),
         "RATELIMIT_ENABLED": rate_limit.lower() != "off",
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        "RATELIMIT_STORAGE_OPTIONS": {},
+        # The storage's own key prefix too: limiter.reset() wipes only keys under it, so test runs
+        # (and deployments) sharing one Redis never clear each other's budgets.
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": settings["RATE_LIMIT_PREFIX"]} if redis_url else {},
         "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_KEY_PREFIX": settings["RATE_LIMIT_PREFIX"],
         "RATELIMIT_HEADERS_ENABLED": False,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Uuid,
     func,
@@ -88,6 +89,8 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Fraction digits (0-3) of the complete_time the client sent: the Lavka API echoes that precision.
+    completed_time_digits: Mapped[int | None] = mapped_column(SmallInteger)
 
     district = relationship("District", lazy="joined")
     courier = relationship("Courier", foreign_keys=[courier_id])

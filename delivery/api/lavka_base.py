@@ -1,0 +1,83 @@
+"""What every Lavka endpoint shares: the `{}` error shape, path ids, the per-endpoint rate limit.
+
+- Errors: every 4xx on `/couriers...` and `/orders...` is `{}`; webargs' 422 becomes 400.
+- Path ids go through the `lavka_id` converter, which matches any segment (so `/couriers/foo` reaches
+  the view and gets a 400, not a routing 404) and is documented as the spec's int64.
+- The rate limit is one budget per (method, route template) shared by every client (the limiter's
+  key function is global); the budget is read from `RATE_LIMIT` on each request.
+"""
+from __future__ import annotations
+
+import math
+import re
+import time
+
+from flask import Flask, current_app
+from flask_limiter import RequestLimit
+from flask_smorest import Api, Blueprint
+from werkzeug.routing import BaseConverter
+
+from delivery.errors import ApiError, register_error_style
+from delivery.extensions import limiter
+
+INT64_MAX = 2**63 - 1
+_ID_RE = re.compile(r"^\+?\d{1,19}$")
+
+
+def lavka_error_style(code: int, message: str) -> tuple[int, object]:
+    """The contract's empty error bodies; a validation failure (422 from webargs) is a 400."""
+    return (400 if code == 422 else code), {}
+
+
+class LavkaIdConverter(BaseConverter):
+    """Match any path segment; the view turns it into an id or answers 400."""
+
+    regex = "[^/]+"
+
+
+def _id_param_schema(converter: BaseConverter) -> dict:
+    return {"type": "integer", "format": "int64"}
+
+
+def parse_id(raw: str) -> int:
+    """Return a positive int64 path id, or raise a 400."""
+    if not _ID_RE.match(raw or ""):
+        raise ApiError(400, f"not an id: {raw!r}")
+    value = int(raw)
+    if not 1 <= value <= INT64_MAX:
+        raise ApiError(400, f"id out of range: {raw!r}")
+    return value
+
+
+def _rate_limit_value() -> str:
+    return str(current_app.config["RATE_LIMIT"])
+
+
+def _answer_429(request_limit: RequestLimit) -> None:
+    # The window moves: the oldest hit leaves it at reset_at; whole seconds, at least one.
+    wait = max(1, math.ceil(request_limit.reset_at - time.time()))
+    raise ApiError(429, "Too Many Requests", {"Retry-After": str(wait)})
+
+
+def rate_limited(blp: Blueprint) -> Blueprint:
+    """Give every route of the blueprint its own budget per method."""
+    limiter.limit(_rate_limit_value, per_method=True, on_breach=_answer_429)(blp)
+    return blp
+
+
+def install(app: Flask, api: Api) -> None:
+    """Register the error style and the id converter (before the blueprints' routes)."""
+    register_error_style(("couriers", "orders"), lavka_error_style)
+    app.url_map.converters["lavka_id"] = LavkaIdConverter
+    if LavkaIdConverter not in [c for c, _ in api._converters]:
+        api.register_converter(LavkaIdConverter, _id_param_schema)
+
+
+def tidy_openapi(api: Api) -> None:
+    """Document only the contract's own statuses: drop flask-smorest's generic `default` error."""
+    for path, operations in api.spec._paths.items():
+        if path.split("/")[1:2] not in (["couriers"], ["orders"]):
+            continue
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                operation.get("responses", {}).pop("default", None)

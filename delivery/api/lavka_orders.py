@@ -1,0 +1,55 @@
+"""Lavka orders at the contract's root paths: `/orders`, `/orders/{id}`, `/orders/complete`."""
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from delivery.api import lavka_schemas as s
+from delivery.api.lavka_base import parse_id, rate_limited
+from delivery.extensions import db
+from delivery.services import lavka_orders
+
+blp = rate_limited(Blueprint("lavka_orders", __name__, description="Lavka orders"))
+
+BAD = {"schema": s.BadRequestResponse, "description": "bad request"}
+NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
+
+
+@blp.route("/orders")
+class Orders(MethodView):
+    @blp.arguments(s.PageQuery, location="query", error_status_code=400)
+    @blp.response(200, s.OrderDto(many=True), description="ok")
+    @blp.alt_response(400, **BAD)
+    def get(self, page):
+        """List orders by id, a page at a time."""
+        return lavka_orders.list_orders(db.session(), page["offset"], page["limit"])
+
+    @blp.arguments(s.CreateOrderRequest, error_status_code=400)
+    @blp.response(200, s.OrderDto(many=True), description="ok")
+    @blp.alt_response(400, **BAD)
+    def post(self, body):
+        """Create a batch of orders, all or none."""
+        return lavka_orders.create_orders(db.session(), body["orders"])
+
+
+@blp.route("/orders/<lavka_id:order_id>")
+class OrderById(MethodView):
+    @blp.response(200, s.OrderDto, description="ok")
+    @blp.alt_response(400, **BAD)
+    @blp.alt_response(404, **NOT_FOUND)
+    def get(self, order_id):
+        """Show one order."""
+        return lavka_orders.get_order(db.session(), parse_id(order_id))
+
+
+@blp.route("/orders/complete")
+class CompleteOrders(MethodView):
+    @blp.arguments(s.CompleteOrderRequestDto, error_status_code=400)
+    @blp.response(200, s.OrderDto(many=True), description="ok")
+    @blp.alt_response(400, **BAD)
+    def post(self, body):
+        """Mark orders delivered by their couriers, all or none."""
+        return lavka_orders.complete_orders(
+            db.session(), body["complete_info"], strict=current_app.config["LAVKA_STRICT_COMPLETE"]
+        )

@@ -1,0 +1,178 @@
+"""Marshmallow schemas of every Lavka body, strict as lavka.md's Conventions demand.
+
+Marshmallow is lenient by default ("5" and 5.0 pass as integers, "5" as a number); the contract is
+not, so integers are strict, numbers refuse strings and booleans, and every bound is explicit.
+Component names follow the official document (`CourierDto`, `OrderDto`, ...).
+"""
+from __future__ import annotations
+
+import numbers
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from delivery.domain.intervals import is_interval
+from delivery.domain.lavka_time import parse_instant
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+COURIER_TYPES = ("FOOT", "BIKE", "AUTO")
+
+
+class StrictSchema(Schema):
+    """Unknown fields are ignored, as the contract says."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+def int32(minimum: int = 0, **kwargs) -> fields.Integer:
+    return fields.Integer(
+        strict=True, validate=validate.Range(min=minimum, max=INT32_MAX),
+        metadata={"format": "int32"}, **kwargs,
+    )
+
+
+def int64(minimum: int = 1, **kwargs) -> fields.Integer:
+    return fields.Integer(
+        strict=True, validate=validate.Range(min=minimum, max=INT64_MAX),
+        metadata={"format": "int64"}, **kwargs,
+    )
+
+
+class StrictNumber(fields.Float):
+    """A JSON number: not a string, not a boolean, finite."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValidationError("Not a valid number.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _check_interval(value: str) -> None:
+    if not is_interval(value):
+        raise ValidationError("Not an HH:MM-HH:MM interval with start before end.")
+
+
+INTERVAL_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$"
+
+
+def intervals() -> fields.List:
+    return fields.List(fields.String(validate=_check_interval, metadata={"pattern": INTERVAL_PATTERN}),
+                       required=True, validate=validate.Length(min=1))
+
+
+class Instant(fields.Field):
+    """RFC 3339 `complete_time`, loaded as (naive UTC datetime, fraction digits)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_instant(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+# --- Couriers -------------------------------------------------------------------------------
+
+class CreateCourierDto(StrictSchema):
+    courier_type = fields.String(required=True, validate=validate.OneOf(COURIER_TYPES))
+    regions = fields.List(int32(minimum=1), required=True, validate=validate.Length(min=1))
+    working_hours = intervals()
+
+
+class CreateCourierRequest(StrictSchema):
+    couriers = fields.List(fields.Nested(CreateCourierDto), required=True,
+                           validate=validate.Length(min=1))
+
+
+class CourierDto(Schema):
+    courier_id = fields.Integer(required=True, metadata={"format": "int64"})
+    courier_type = fields.String(required=True, validate=validate.OneOf(COURIER_TYPES))
+    regions = fields.List(fields.Integer(metadata={"format": "int32"}), required=True)
+    working_hours = fields.List(fields.String(), required=True)
+
+
+class CreateCouriersResponse(Schema):
+    couriers = fields.List(fields.Nested(CourierDto), required=True)
+
+
+class GetCouriersResponse(Schema):
+    couriers = fields.List(fields.Nested(CourierDto), required=True)
+    limit = fields.Integer(required=True, metadata={"format": "int32"})
+    offset = fields.Integer(required=True, metadata={"format": "int32"})
+
+
+class GetCourierMetaInfoResponse(CourierDto):
+    rating = fields.Integer(metadata={"format": "int32"})
+    earnings = fields.Integer(metadata={"format": "int32"})
+
+
+class PageQuery(StrictSchema):
+    """`offset` and `limit` of the listing endpoints (strings in the query, parsed as int32)."""
+
+    limit = fields.Integer(load_default=1, validate=validate.Range(min=1, max=INT32_MAX),
+                           metadata={"format": "int32"})
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=INT32_MAX),
+                            metadata={"format": "int32"})
+
+
+# --- Orders ---------------------------------------------------------------------------------
+
+class CreateOrderDto(StrictSchema):
+    weight = StrictNumber(required=True, validate=validate.Range(min=0, min_inclusive=False),
+                          metadata={"format": "float"})
+    regions = int32(minimum=1, required=True)
+    delivery_hours = intervals()
+    cost = int32(minimum=0, required=True)
+
+
+class CreateOrderRequest(StrictSchema):
+    orders = fields.List(fields.Nested(CreateOrderDto), required=True,
+                         validate=validate.Length(min=1))
+
+
+class OrderDto(Schema):
+    order_id = fields.Integer(required=True, metadata={"format": "int64"})
+    weight = fields.Float(required=True, metadata={"format": "float"})
+    regions = fields.Integer(required=True, metadata={"format": "int32"})
+    delivery_hours = fields.List(fields.String(), required=True)
+    cost = fields.Integer(required=True, metadata={"format": "int32"})
+    completed_time = fields.String(allow_none=True, metadata={"format": "date-time"})
+
+
+class CompleteOrder(StrictSchema):
+    courier_id = int64(required=True)
+    order_id = int64(required=True)
+    complete_time = Instant(required=True, metadata={"type": "string", "format": "date-time"})
+
+
+class CompleteOrderRequestDto(StrictSchema):
+    complete_info = fields.List(fields.Nested(CompleteOrder), required=True,
+                                validate=validate.Length(min=1))
+
+
+# --- Errors and day planning ----------------------------------------------------------------
+
+class BadRequestResponse(Schema):
+    """Every 400 body is `{}`."""
+
+
+class NotFoundResponse(Schema):
+    """Every 404 body is `{}`."""
+
+
+class GroupOrders(Schema):
+    group_order_id = fields.Integer(required=True, metadata={"format": "int64"})
+    orders = fields.List(fields.Nested(OrderDto), required=True)
+
+
+class CouriersGroupOrders(Schema):
+    courier_id = fields.Integer(required=True, metadata={"format": "int64"})
+    orders = fields.List(fields.Nested(GroupOrders), required=True)
+
+
+class OrderAssignResponse(Schema):
+    date = fields.String(required=True, metadata={"format": "date"})
+    couriers = fields.List(fields.Nested(CouriersGroupOrders), required=True)

@@ -1,13 +1,18 @@
 """Flask-Admin at /admin, built inside the factory; only signed-in admins get in."""
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from pathlib import Path
+
+from flask import Flask, abort, current_app, has_app_context, redirect, request, send_file, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
 
 from delivery.extensions import db
-from delivery.models import Check, Courier, District, Order, Printer, Trip, User
+from delivery.models import CHECK_STATUSES, CHECK_TYPES, Check, Courier, District, Order, Printer, Trip, User
 
 
 class _AdminOnly:
@@ -34,6 +39,7 @@ class SecureModelView(_AdminOnly, ModelView):
 
 
 class PrinterView(SecureModelView):
+    named_filter_urls = True
     column_list = ("id", "name", "api_key", "check_type", "point_id")
     column_filters = ("check_type", "point_id")
     column_searchable_list = ("name", "api_key")
@@ -41,11 +47,65 @@ class PrinterView(SecureModelView):
 
 
 class CheckView(SecureModelView):
+    """Checks with their PDFs; a check still `new` with an error is a failed render, shown in red."""
+
     can_create = False
-    column_list = ("id", "order_id", "printer", "type", "status", "attempts", "created_at", "pdf_file")
-    column_filters = ("printer.name", "printer.point_id", "type", "status", "order_id")
+    named_filter_urls = True  # stable filter URLs: ?flt0_status_equals=new
+    column_list = ("id", "order_id", "printer", "type", "status", "attempts", "last_error",
+                   "created_at", "rendered_at", "printed_at", "pdf_file")
+    column_filters = (
+        FilterEqual(Check.printer_id, "Printer", options=lambda: _printer_options()),
+        FilterEqual(Check.type, "Type", options=[(t, t) for t in CHECK_TYPES]),
+        FilterEqual(Check.status, "Status", options=[(s, s) for s in CHECK_STATUSES]),
+        "order_id",
+        "printer.point_id",
+        "last_error",
+    )
     column_default_sort = ("id", True)
-    form_excluded_columns = ("created_at",)
+    column_labels = {"pdf_file": "PDF", "last_error": "Last error"}
+    column_formatters = {
+        "pdf_file": lambda view, context, check, name: _pdf_link(check),
+        "status": lambda view, context, check, name: _status_badge(check),
+        "last_error": lambda view, context, check, name: (check.last_error or "")[:200],
+    }
+    form_columns = ("status",)
+    form_choices = {"status": [(s, s) for s in CHECK_STATUSES]}
+
+    @expose("/")
+    def index_view(self):
+        """List checks; the printer filter's choices are read afresh, as printers come and go."""
+        self._refresh_filters_cache()
+        return super().index_view()
+
+    @expose("/pdf/<int:check_id>")
+    def pdf(self, check_id: int):
+        """Show a check's PDF to an admin (no api key, and the check is not marked printed)."""
+        check = db.session.get(Check, check_id)
+        if check is None or not check.pdf_file:
+            abort(404)
+        path = Path(current_app.config["MEDIA_ROOT"]) / check.pdf_file
+        if not path.is_file():
+            abort(404)
+        return send_file(path, mimetype="application/pdf", download_name=check.file_name, max_age=0)
+
+
+def _printer_options() -> list[tuple[int, str]]:
+    if not has_app_context():  # Flask-Admin asks once while the app is built, before any database
+        return []
+    return [(p.id, str(p)) for p in db.session.scalars(select(Printer).order_by(Printer.id))]
+
+
+def _pdf_link(check: Check) -> Markup:
+    if not check.pdf_file:
+        return Markup("")
+    return Markup('<a href="{}">{}</a>').format(url_for("check.pdf", check_id=check.id), check.file_name)
+
+
+def _status_badge(check: Check) -> Markup:
+    # A new check that already failed (or waits for wkhtmltopdf) must stand out, not look merely queued.
+    if check.status == "new" and check.last_error:
+        return Markup('<span class="text-danger" data-failed="1">new (failed)</span>')
+    return Markup("{}").format(check.status)
 
 
 class CourierView(SecureModelView):

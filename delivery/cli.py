@@ -37,7 +37,31 @@ def seed_command(demo: bool) -> None:
     click.echo("loaded " + ", ".join(f"{n} {what}" for what, n in loaded.items()))
 
 
+checks_cli = AppGroup("checks", help="Operate on receipt checks and their PDFs.")
+
+
+@checks_cli.command("requeue")
+@click.option("--check-id", type=int, default=None, help="Re-render this one check, whatever its status.")
+def requeue_checks_command(check_id: int | None) -> None:
+    """Queue a PDF task for every check still `new` (or re-render one check with --check-id)."""
+    from delivery.models import Check
+    from delivery.services import receipts
+    from delivery.tasks import render_check
+
+    if check_id is not None:
+        if db.session.get(Check, check_id) is None:
+            raise click.ClickException(f"no check {check_id}")
+        render_check(check_id, force=True)
+        click.echo(f"queued check {check_id}")
+        return
+    ids = receipts.stuck_check_ids(db.session)
+    for stuck_id in ids:
+        render_check(stuck_id)
+    click.echo(f"queued {len(ids)} checks")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to the app's `flask` CLI."""
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(checks_cli)

@@ -1,7 +1,9 @@
 """HTML to PDF with wkhtmltopdf; the only module that imports pdfkit.
 
 wkhtmltopdf fetches any URL it finds in the HTML, so it runs with local file access disabled and
-every network request blocked: the receipt templates carry their CSS and fonts inline.
+every network request sent to a dead proxy: the receipt templates carry their CSS inline and name
+installed fonts (DejaVu Sans) by family. Each call is its own wkhtmltopdf process with no shared
+lock, so concurrent workers render concurrently.
 """
 from __future__ import annotations
 
@@ -21,18 +23,23 @@ INSTALL_HINT = (
     "to its path, or run the wkhtmltopdf service of docker-compose.yml."
 )
 
+# The originals' page: A4 with 1 cm margins (forfar/templates: `@page { size: A4; margin: 1cm }`).
 OPTIONS = {
     "encoding": "UTF-8",
-    "page-width": "80mm",
-    "page-height": "200mm",
-    "margin-top": "4mm",
-    "margin-bottom": "4mm",
-    "margin-left": "4mm",
-    "margin-right": "4mm",
+    "page-size": "A4",
+    "margin-top": "10mm",
+    "margin-bottom": "10mm",
+    "margin-left": "10mm",
+    "margin-right": "10mm",
     "disable-local-file-access": None,
     "disable-external-links": None,
     "disable-javascript": None,
     "no-images": None,
+    # wkhtmltopdf has no switch that forbids the network, so send every request to a proxy that is
+    # not there: a URL that slipped into the HTML fails instead of being fetched.
+    "proxy": "http://127.0.0.1:1",
+    "load-error-handling": "ignore",
+    "load-media-error-handling": "ignore",
     "quiet": None,
 }
 

@@ -93,5 +93,29 @@ def plan_day(day_iso: str) -> None:
         planning.assign(db.session(), date.fromisoformat(day_iso))
 
 
+# --- Receipts (receipts.md) ------------------------------------------------------------------------
+# Retried with a pause: a busy database or a wkhtmltopdf crash is often gone a few seconds later.
+@huey.task(retries=3, retry_delay=5)
+def render_check(check_id: int, force: bool = False) -> str:
+    """Render one check's PDF (`MEDIA_ROOT/pdf/<order id>_<type>.pdf`) and mark it rendered.
+
+    Each call runs wkhtmltopdf in its own process, with no lock shared between workers, so N
+    consumers (or N worker threads) render N checks at once.
+    """
+    from flask import current_app
+
+    from delivery.extensions import db
+    from delivery.services import receipts
+
+    with app_context():
+        return receipts.render_check(
+            db.session,
+            int(check_id),
+            binary=current_app.config["WKHTMLTOPDF"],
+            media_root=current_app.config["MEDIA_ROOT"],
+            force=force,
+        )
+
+
 # Connect the monitor's signal handlers wherever tasks run: the web app and every consumer.
 from delivery.services import task_monitor  # noqa: E402,F401

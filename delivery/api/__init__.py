@@ -9,10 +9,10 @@ from delivery.extensions import csrf
 
 def register_api(app: Flask, api: Api) -> None:
     """Register every API blueprint; APIs authenticate by contract, not by session, so no CSRF."""
-    from delivery.api import dispatch, lavka_base, lavka_couriers, lavka_orders, meta
+    from delivery.api import dispatch, lavka_base, lavka_couriers, lavka_orders, meta, receipts
 
     lavka_base.install(app, api)
-    for blueprint in (meta.blp, lavka_couriers.blp, lavka_orders.blp, dispatch.blp):
+    for blueprint in (meta.blp, lavka_couriers.blp, lavka_orders.blp, dispatch.blp, receipts.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
     lavka_base.tidy_openapi(api)

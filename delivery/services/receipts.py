@@ -1,0 +1,168 @@
+"""Receipt use cases: create a point's checks for an order, render one to PDF, hand PDFs to printers.
+
+The database decides races: UNIQUE(printer_id, order_id) lets only one of two concurrent posts of
+an order create checks, and status changes are conditional UPDATEs (`... WHERE status = 'new'`), so
+a duplicate or late render task never moves a printed check back.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import IO, Any, Callable
+
+from flask import render_template
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, scoped_session
+
+from delivery.domain import receipts as rules
+from delivery.errors import ApiError
+from delivery.models import Check, Printer
+from delivery.printing import PdfUnavailable, html_to_pdf
+from delivery.services.tx import write_transaction
+
+log = logging.getLogger(__name__)
+
+
+def create_checks(session: Session | scoped_session, order: dict[str, Any], enqueue: Callable[[int], object]) -> list[int]:
+    """Create one `new` check per printer of the order's point, then queue a PDF task for each.
+
+    Raises the contract's 400s: no printer at the point (checked first), checks exist for this order.
+    """
+    session = _session(session)
+    try:
+        with write_transaction(session):
+            printers = session.scalars(
+                select(Printer).where(Printer.point_id == order["point_id"]).order_by(Printer.id)
+            ).all()
+            if not printers:
+                raise ApiError(400, rules.NO_PRINTERS)
+            if order_has_checks(session, order["id"]):
+                raise ApiError(400, rules.ALREADY_CREATED)
+            checks = [
+                Check(printer_id=p.id, type=p.check_type, order=order, order_id=order["id"], status="new")
+                for p in printers
+            ]
+            session.add_all(checks)
+            session.flush()
+            check_ids = [check.id for check in checks]
+    except IntegrityError as error:
+        # A concurrent post of the same order committed first: the unique constraint decided.
+        raise ApiError(400, rules.ALREADY_CREATED) from error
+    # Only after the commit: a worker that picks a task up at once must find its check.
+    for check_id in check_ids:
+        try:
+            enqueue(check_id)
+        except Exception:  # the checks exist; `flask checks requeue` picks them up later
+            log.exception("could not queue the PDF of check %s", check_id)
+    return check_ids
+
+
+def order_has_checks(session: Session, order_id: int) -> bool:
+    """Tell whether any check was created for this order id (a separate step so tests can race it)."""
+    return session.scalar(select(Check.id).where(Check.order_id == order_id).limit(1)) is not None
+
+
+def printer_for_key(session: Session, api_key: str | None) -> Printer:
+    """Return the printer with this api key, or raise the contract's 401."""
+    printer = session.scalar(select(Printer).where(Printer.api_key == api_key)) if api_key else None
+    if printer is None:
+        raise ApiError(401, rules.AUTH_FAILED)
+    return printer
+
+
+def new_check_ids(session: Session, api_key: str | None) -> list[int]:
+    """Ids of the printer's rendered checks, oldest first: what it has to print next."""
+    printer = printer_for_key(session, api_key)
+    return list(session.scalars(
+        select(Check.id).where(Check.printer_id == printer.id, Check.status == "rendered").order_by(Check.id)
+    ))
+
+
+def open_check_pdf(
+    session: Session | scoped_session, api_key: str | None, check_id: str | None, media_root: str | Path,
+    *, mark_printed: bool = True,
+) -> tuple[IO[bytes], str]:
+    """Open the printer's check PDF and mark the check printed; return the open file and its name."""
+    session = _session(session)
+    printer = printer_for_key(session, api_key)
+    number = _parse_check_id(check_id)
+    check = session.get(Check, number) if number is not None else None
+    if check is None or check.printer_id != printer.id:
+        raise ApiError(400, rules.NO_SUCH_CHECK)
+    if check.status == "new" or not check.pdf_file:
+        raise ApiError(400, rules.NO_PDF)
+    try:
+        stream = (Path(media_root) / check.pdf_file).open("rb")
+    except OSError as error:
+        raise ApiError(400, rules.NO_PDF) from error
+    name, check_pk = check.file_name, check.id
+    if check.status == "rendered" and mark_printed:
+        with write_transaction(session):
+            session.execute(
+                update(Check).where(Check.id == check_pk, Check.status == "rendered")
+                .values(status="printed", printed_at=func.now())
+            )
+    return stream, name
+
+
+def _parse_check_id(value: str | None) -> int | None:
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()) or int(text) > rules.MAX_ORDER_ID:
+        return None
+    return int(text)
+
+
+def check_html(check_type: str, order: dict[str, Any]) -> str:
+    """Render a check's layout for its order (Jinja autoescapes every field)."""
+    return render_template(f"receipts/{check_type}_check.html", **rules.receipt_context(order))
+
+
+def render_check(
+    session: Session | scoped_session, check_id: int, *, binary: str | None, media_root: str | Path, force: bool = False
+) -> str:
+    """Render one check's PDF and mark it rendered; return what happened.
+
+    A check that is no longer `new` is left alone unless `force`. Every attempt is counted; a failure
+    is recorded in `last_error` and re-raised so the task is retried, except a missing wkhtmltopdf,
+    which no retry fixes: the check stays `new` with the hint until `flask checks requeue`.
+    """
+    session = _session(session)
+    check = session.get(Check, check_id)
+    if check is None:
+        return "missing"
+    if check.status != "new" and not force:
+        return "skipped"
+    check_type, order, order_id = check.type, check.order, check.order_id
+    relative = f"pdf/{rules.pdf_file_name(order_id, check_type)}"
+    _update(session, check_id, attempts=Check.attempts + 1)
+    try:
+        html_to_pdf(check_html(check_type, order), Path(media_root) / relative, binary)
+    except PdfUnavailable as error:
+        _update(session, check_id, last_error=str(error))
+        log.warning("check %s: %s", check_id, error)
+        return "unavailable"
+    except Exception as error:
+        _update(session, check_id, last_error=f"{type(error).__name__}: {error}"[:2000])
+        raise
+    with write_transaction(session):
+        # Only a `new` check becomes rendered: a forced re-render keeps `printed` printed.
+        session.execute(update(Check).where(Check.id == check_id, Check.status == "new").values(status="rendered"))
+        session.execute(update(Check).where(Check.id == check_id).values(
+            pdf_file=relative, rendered_at=func.now(), last_error=None))
+    return "rendered"
+
+
+def _session(session: Session | scoped_session) -> Session:
+    # Views pass Flask-SQLAlchemy's scoped session; the transaction helpers need the Session itself.
+    return session() if isinstance(session, scoped_session) else session
+
+
+def _update(session: Session, check_id: int, **values: Any) -> None:
+    with write_transaction(session):
+        session.execute(update(Check).where(Check.id == check_id).values(**values))
+
+
+def stuck_check_ids(session: Session) -> list[int]:
+    """Ids of checks still `new` (never rendered, or failed): what `flask checks requeue` queues."""
+    return list(session.scalars(select(Check.id).where(Check.status == "new").order_by(Check.id)))

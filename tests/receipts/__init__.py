@@ -1,0 +1,1 @@
+"""Tests of the receipts: the three endpoints, the PDF worker, the admin views."""

@@ -1,7 +1,8 @@
 """The checks page's reads: one check and its PDF file on disk, for signed-in dispatchers.
 
-Rendering and re-rendering belong to the receipts service; printers fetch PDFs through their own
-API with an api key. This module only finds a check's file for the preview and download.
+Rendering belongs to the receipts service and its Huey task; printers fetch PDFs through their own
+API with an api key. This module finds a check's file for the preview and download, and queues the
+same forced re-render `flask checks requeue --check-id` does.
 """
 from __future__ import annotations
 
@@ -32,3 +33,11 @@ def pdf_path(session: Session, check_id: int, media_root: str) -> tuple[Check, P
     if root not in path.parents or not path.is_file():
         raise ApiError(404, f"The PDF of check {check_id} is missing")
     return check, path
+
+
+def rerender(session: Session, check_id: int) -> None:
+    """Queue the check's PDF to be rendered again, whatever its status (a printed check stays printed)."""
+    from delivery.tasks import render_check
+
+    get_check(session, check_id)
+    render_check(check_id, force=True)

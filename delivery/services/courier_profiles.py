@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from delivery.domain.intervals import parse_interval
 from delivery.errors import ApiError
 from delivery.models import COURIER_TYPES, Courier, CourierDistrict, District, Order, Trip
+from delivery.services import dispatch, lavka_couriers
 from delivery.services import districts as district_service
 
 
@@ -23,6 +24,45 @@ def get_courier(session: Session, courier_id: int) -> Courier:
     courier = session.get(Courier, courier_id)
     if courier is None:
         raise ApiError(404, f"No courier {courier_id}")
+    return courier
+
+
+def _check_profile(courier_type: str, working_hours: Sequence[str]) -> None:
+    if courier_type not in COURIER_TYPES:
+        raise ApiError(400, f"type must be one of {', '.join(COURIER_TYPES)}")
+    for interval in working_hours:
+        try:
+            parse_interval(interval)
+        except ValueError as error:
+            raise ApiError(400, str(error)) from error
+
+
+def register(
+    session: Session,
+    *,
+    name: str,
+    courier_type: str,
+    district_ids: Sequence[int],
+    new_district_names: Sequence[str],
+    working_hours: Sequence[str],
+) -> Courier:
+    """Register a courier through the dispatch API's registration, then set its type and hours.
+
+    Registration is the dispatch door's (free from now, districts by name, created on first use);
+    the profile is checked before anything is stored, so the second step cannot refuse it.
+    """
+    _check_profile(courier_type, working_hours)
+    names = dict(session.execute(select(District.id, District.name).where(District.id.in_(district_ids))).all())
+    if unknown := [i for i in district_ids if i not in names]:
+        raise ApiError(400, f"unknown district ids: {unknown}")
+    wanted = list(dict.fromkeys([names[i] for i in district_ids] + [n.strip() for n in new_district_names]))
+    if not wanted:
+        raise ApiError(400, "a courier serves at least one district")
+    registered = dispatch.register_courier(session, name.strip(), wanted)
+    courier = session.scalar(select(Courier).where(Courier.uuid == registered["id"]))
+    courier.type = courier_type
+    courier.working_hours = list(working_hours)
+    session.commit()
     return courier
 
 
@@ -37,13 +77,7 @@ def update_courier(
     working_hours: Sequence[str],
 ) -> Courier:
     """Replace a courier's profile; districts and intervals are checked, new district names created."""
-    if courier_type not in COURIER_TYPES:
-        raise ApiError(400, f"type must be one of {', '.join(COURIER_TYPES)}")
-    for interval in working_hours:
-        try:
-            parse_interval(interval)
-        except ValueError as error:
-            raise ApiError(400, str(error)) from error
+    _check_profile(courier_type, working_hours)
     try:
         courier = get_courier(session, courier_id)
         ids = list(dict.fromkeys(district_ids))
@@ -94,7 +128,7 @@ class CourierCard:
     courier: Courier
     busy: bool
     active_order: Order | None
-    avg_complete_seconds: int | None
+    avg_complete: str | None  # HH:MM:SS, as the dispatch card shows it
     avg_day_orders: int
     start: date
     end: date
@@ -103,33 +137,28 @@ class CourierCard:
     day: date
     trips: list[Trip] = field(default_factory=list)
 
-    @property
-    def avg_complete(self) -> str | None:
-        if self.avg_complete_seconds is None:
-            return None
-        hours, rest = divmod(int(self.avg_complete_seconds), 3600)
-        return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
-
 
 def card(session: Session, courier_id: int, *, start: date, end: date, day: date) -> CourierCard:
-    """The courier card: live state, kept statistics, meta-info for [start, end) and the day's trips."""
+    """The courier card: the dispatch card's live state and statistics, the Lavka meta-info for
+    [start, end), and the day's planned trips."""
     courier = get_courier(session, courier_id)
-    order = active_order(session, courier_id)
-    earnings, rating = _meta_info(session, courier_id, start, end)
+    live = dispatch.courier_card(session, courier.uuid)
+    meta = lavka_couriers.meta_info(session, courier_id, start, end) if end > start else {}
+    order = None
+    if live["active_order"] is not None:
+        order = session.scalar(select(Order).where(Order.uuid == live["active_order"]["order_id"]))
+    # A planned trip's order keeps the courier busy too (dispatch.md), though it is not the live one.
+    order = order or active_order(session, courier_id)
     return CourierCard(
         courier=courier,
         busy=order is not None,
         active_order=order,
-        avg_complete_seconds=courier.avg_complete_seconds,
-        avg_day_orders=courier.avg_day_orders,
+        avg_complete=live["avg_order_complete_time"],
+        avg_day_orders=live["avg_day_orders"],
         start=start,
         end=end,
-        earnings=earnings,
-        rating=rating,
+        earnings=meta.get("earnings"),
+        rating=meta.get("rating"),
         day=day,
         trips=trips_on(session, courier_id, day),
     )
-
-
-def _meta_info(session: Session, courier_id: int, start: date, end: date) -> tuple[int | None, int | None]:
-    return None, None

@@ -15,10 +15,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from marshmallow import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from delivery.domain.intervals import is_interval
 from delivery.errors import ApiError
+from delivery.services import lavka_couriers, lavka_orders
 
 KINDS = {"couriers": ("courier_type", "regions", "working_hours"),
          "orders": ("weight", "regions", "delivery_hours", "cost")}
@@ -146,9 +149,34 @@ def import_file(session: Session, kind: str, filename: str, content: bytes) -> I
             report.errors.append(RowError(number, str(error)))
         except ApiError as error:
             report.errors.append(RowError(number, error.message or f"refused ({error.status})"))
+        except SQLAlchemyError as error:  # the database refused it: report the row, keep going
+            session.rollback()
+            report.errors.append(RowError(number, f"not stored: {type(error).__name__}"))
     return report
 
 
 def _creator(kind: str) -> Callable[[Session, dict], int]:
-    """The Lavka API's creation service for one item, returning the new id."""
-    raise NotImplementedError
+    """Check an item against the Lavka contract, then create it with the API's own service."""
+    # The API's item schemas are the contract's validation (int32 ranges, strict types): reuse them.
+    from delivery.api.lavka_schemas import CreateCourierDto, CreateOrderDto
+
+    schema = CreateCourierDto() if kind == "couriers" else CreateOrderDto()
+
+    def create(session: Session, item: dict) -> int:
+        try:
+            loaded = schema.load(item)
+        except ValidationError as error:
+            raise ValueError(_flatten(error.messages)) from error
+        if kind == "couriers":
+            return lavka_couriers.create_couriers(session, [loaded])[0]["courier_id"]
+        return lavka_orders.create_orders(session, [loaded])[0]["order_id"]
+
+    return create
+
+
+def _flatten(messages: object, prefix: str = "") -> str:
+    if isinstance(messages, dict):
+        return "; ".join(_flatten(v, f"{prefix}{k}" if not prefix else f"{prefix}.{k}") for k, v in messages.items())
+    if isinstance(messages, list):
+        return f"{prefix}: " + " ".join(str(m) for m in messages)
+    return f"{prefix}: {messages}"

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
+from delivery.services import dispatch as live
 
 
 @dataclass
@@ -33,13 +35,12 @@ def get_order(session: Session, order_id: int) -> Order:
 
 def dispatch(session: Session, name: str, district: str) -> DispatchOutcome:
     """Hand a new order to a free courier of its district; say who got it or why nobody did."""
-    from delivery.services import dispatch as live
-
     try:
-        order = live.create_order(session, name, district)
+        result = live.dispatch_order(session, name, district)
     except ApiError as error:
         return DispatchOutcome(ok=False, message=error.message)
-    courier = order.courier
+    order = session.scalar(select(Order).where(Order.uuid == result["order_id"]))
+    courier = session.scalar(select(Courier).where(Courier.uuid == result["courier_id"]))
     return DispatchOutcome(
         ok=True, order=order, courier=courier,
         message=f"{order.display_name} went to {courier.display_name}.",
@@ -48,8 +49,6 @@ def dispatch(session: Session, name: str, district: str) -> DispatchOutcome:
 
 def complete(session: Session, order_id: int) -> Order:
     """Complete an assigned order through the dispatch service (409 when already completed)."""
-    from delivery.services import dispatch as live
-
     order = get_order(session, order_id)
     live.complete_order(session, order.uuid)
     session.refresh(order)

@@ -17,17 +17,17 @@ from delivery.ui.render import page, wants_fragment
 @bp.get("/ui/couriers")
 def couriers():
     """List couriers, filtered by type, district and free/busy, a page at a time."""
-    result = listing.couriers(db.session, request.args)
-    busy = listing.busy_courier_ids(db.session, [c.id for c in result.items])
+    result = listing.couriers(db.session(), request.args)
+    busy = listing.busy_courier_ids(db.session(), [c.id for c in result.items])
     return page(
         "ui/couriers.html", "ui/_couriers_table.html",
-        result=result, busy=busy, districts=listing.districts(db.session),
+        result=result, busy=busy, districts=listing.districts(db.session()),
     )
 
 
 def _form(courier=None) -> CourierForm:
     form = CourierForm(obj=None)
-    form.districts.choices = [(d.id, d.name) for d in listing.districts(db.session)]
+    form.districts.choices = [(d.id, d.name) for d in listing.districts(db.session())]
     if courier is not None and request.method == "GET":
         form.name.data = courier.name or ""
         form.type.data = courier.type
@@ -58,7 +58,7 @@ def courier_new():
         return _form_page(form, status=422 if request.method == "POST" else 200)
     try:
         courier = courier_profiles.register(
-            db.session,
+            db.session(),
             name=form.name.data,
             courier_type=form.type.data,
             district_ids=form.districts.data,
@@ -73,13 +73,13 @@ def courier_new():
 @bp.route("/ui/couriers/<int:courier_id>/edit", methods=["GET", "POST"])
 def courier_edit(courier_id: int):
     """Edit a courier's name, type, districts and working hours."""
-    courier = courier_profiles.get_courier(db.session, courier_id)
+    courier = courier_profiles.get_courier(db.session(), courier_id)
     form = _form(courier)
     if not form.validate_on_submit():
         return _form_page(form, courier, status=422 if request.method == "POST" else 200)
     try:
         courier_profiles.update_courier(
-            db.session, courier_id,
+            db.session(), courier_id,
             name=form.name.data,
             courier_type=form.type.data,
             district_ids=form.districts.data,
@@ -98,5 +98,5 @@ def courier_card(courier_id: int):
     start = listing.parse_date(request.args.get("start")) or today - timedelta(days=7)
     end = listing.parse_date(request.args.get("end")) or today + timedelta(days=1)
     day = listing.parse_date(request.args.get("day")) or today
-    card = courier_profiles.card(db.session, courier_id, start=start, end=end, day=day)
+    card = courier_profiles.card(db.session(), courier_id, start=start, end=end, day=day)
     return page("ui/courier_card.html", "ui/_courier_card.html", card=card)

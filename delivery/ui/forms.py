@@ -43,9 +43,13 @@ class CourierForm(FlaskForm):
         description="HH:MM-HH:MM, several separated by commas, e.g. 09:00-13:00, 16:00-20:00",
     )
 
-    def validate_new_districts(self, field) -> None:
-        if not self.districts.data and not split_names(field.data):
-            raise ValidationError("Pick at least one district or name a new one.")
+    def validate(self, extra_validators=None) -> bool:
+        # Across two fields, so here rather than in a field validator (Optional() would skip it).
+        valid = super().validate(extra_validators)
+        if not self.districts.data and not split_names(self.new_districts.data):
+            self.new_districts.errors = [*self.new_districts.errors, "Pick at least one district or name a new one."]
+            return False
+        return valid
 
 
 class DispatchForm(FlaskForm):

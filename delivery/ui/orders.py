@@ -17,17 +17,17 @@ ORDERS_CHANGED = "orders-changed"
 
 def _dispatch_form() -> DispatchForm:
     form = DispatchForm()
-    form.district.choices = [("", "Choose…")] + [(d.name, d.name) for d in listing.districts(db.session)]
+    form.district.choices = [("", "Choose…")] + [(d.name, d.name) for d in listing.districts(db.session())]
     return form
 
 
 @bp.get("/ui/orders")
 def orders():
     """List orders, filtered by status, district and day, a page at a time."""
-    result = listing.orders(db.session, request.args)
+    result = listing.orders(db.session(), request.args)
     return page(
         "ui/orders.html", "ui/_orders_table.html",
-        result=result, districts=listing.districts(db.session),
+        result=result, districts=listing.districts(db.session()),
         form=_dispatch_form(), import_form=ImportForm(),
     )
 
@@ -38,7 +38,7 @@ def order_dispatch():
     form = _dispatch_form()
     outcome = None
     if form.validate_on_submit():
-        outcome = order_desk.dispatch(db.session, form.name.data, form.district.data)
+        outcome = order_desk.dispatch(db.session(), form.name.data, form.district.data)
     if not wants_fragment():
         if outcome is not None:
             flash(outcome.message)
@@ -55,10 +55,10 @@ def order_dispatch():
 def order_complete(order_id: int):
     """Complete an assigned order; its courier is free again."""
     try:
-        order = order_desk.complete(db.session, order_id)
+        order = order_desk.complete(db.session(), order_id)
         message = None
     except ApiError as error:
-        order, message = order_desk.get_order(db.session, order_id), error.message
+        order, message = order_desk.get_order(db.session(), order_id), error.message
     if not wants_fragment():
         flash(message or f"{order.display_name} completed.")
         return redirect(request.referrer or url_for("ui.orders"))
@@ -75,7 +75,7 @@ def orders_import():
     report = None
     if form.validate_on_submit():
         upload = form.file.data
-        report = imports.import_file(db.session, form.kind.data, upload.filename or "", upload.read())
+        report = imports.import_file(db.session(), form.kind.data, upload.filename or "", upload.read())
     status = 422 if form.errors else 200
     response = make_response(
         page("ui/import.html", "ui/_import_result.html", import_form=form, report=report),

@@ -26,7 +26,7 @@ def plan():
     day = _day()
     form = PlanForm(data={"date": day})
     return page(
-        "ui/plan.html", "ui/_timeline.html", form=form, tl=day_plan.timeline(db.session, day), run=None
+        "ui/plan.html", "ui/_timeline.html", form=form, tl=day_plan.timeline(db.session(), day), run=None
     )
 
 
@@ -36,7 +36,7 @@ def plan_run():
     form = PlanForm()
     if not form.validate_on_submit():
         return page("ui/plan.html", "ui/_plan_status.html", form=form, run=None,
-                    done=True, tl=day_plan.timeline(db.session, _day()), error="Pick a valid date."), 422
+                    done=True, tl=day_plan.timeline(db.session(), _day()), error="Pick a valid date."), 422
     day = form.date.data
     task_id = day_plan.start_run(day)
     if not wants_fragment():
@@ -45,7 +45,7 @@ def plan_run():
 
 
 def _status(task_id: str, day: date):
-    run = day_plan.run_status(db.session, task_id)
+    run = day_plan.run_status(db.session(), task_id)
     done = run.status not in ("enqueued", "scheduled", "executing", "retrying")
     response = page(
         "ui/plan_run.html", "ui/_plan_status.html", run=run, done=done, day=day, error=None

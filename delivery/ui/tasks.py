@@ -12,7 +12,7 @@ from delivery.ui.render import page, wants_fragment
 
 def _overview_page(message: str | None = None, status_code: int = 200):
     status = request.args.get("status", "")
-    overview = task_monitor.overview(db.session, status=status)
+    overview = task_monitor.overview(db.session(), status=status)
     return page(
         "ui/tasks.html", "ui/_tasks_body.html", overview=overview, status=status, message=message
     ), status_code
@@ -28,7 +28,7 @@ def tasks():
 def task_retry(task_id: str):
     """Queue a failed task again with its arguments."""
     try:
-        new_id = task_monitor.retry(db.session, task_id)
+        new_id = task_monitor.retry(db.session(), task_id)
         message, code = f"Queued again as {new_id}.", 200
     except ApiError as error:
         message, code = error.message, error.status

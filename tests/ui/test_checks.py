@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from delivery.models import Check, Printer
-from tests.ui.conftest import both
+from tests.ui.conftest import HX, both
 
 ORDER = {"id": 123456, "price": 780, "items": [], "address": "Street 1", "client": {"name": "A", "phone": "1"},
          "point_id": 1}
@@ -67,3 +67,11 @@ def test_pdf_outside_media_is_refused(signed_in, demo, app):
     demo.get(Check, rendered.id).pdf_file = "../../etc/passwd"
     demo.commit()
     assert signed_in.get(f"/ui/checks/{rendered.id}/pdf").status_code == 404
+
+
+def test_rerender_button(signed_in, demo, app):
+    rendered, _ = _checks(demo, app.config["MEDIA_ROOT"])
+    response = signed_in.post(f"/ui/checks/{rendered.id}/render", headers=HX)
+    assert response.status_code == 200 and f'id="check-{rendered.id}"' in response.get_data(as_text=True)
+    assert signed_in.post("/ui/checks/999/render", headers=HX).status_code == 404
+    assert signed_in.post(f"/ui/checks/{rendered.id}/render").status_code == 302

@@ -1,7 +1,7 @@
 """The couriers pages: table with filters and paging, edit form, courier card."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from delivery.models import Courier, Order, Trip
 from tests.ui.conftest import HX, both
@@ -98,3 +98,39 @@ def test_card_full_and_fragment(signed_in, demo):
         assert "Average completion time" in text and "Earnings and rating" in text
     _, other_day = both(signed_in, "/ui/couriers/3?day=2001-01-01")
     assert "No trips planned for this day" in other_day
+
+
+def test_create_form_full_and_fragment(signed_in, demo):
+    full, fragment = both(signed_in, "/ui/couriers/new")
+    assert "Register a courier" in full and 'hx-post="/ui/couriers/new"' in fragment
+
+
+def test_create_through_dispatch_registration(signed_in, demo):
+    bad = signed_in.post("/ui/couriers/new", headers=HX, data={"name": "Zoe", "type": "BIKE"})
+    assert bad.status_code == 422 and "Pick at least one district" in bad.get_data(as_text=True)
+    good = signed_in.post(
+        "/ui/couriers/new", headers=HX,
+        data={"name": "Zoe", "type": "BIKE", "districts": ["2"], "new_districts": "Harbour",
+              "working_hours": "09:00-18:00"},
+    )
+    assert good.status_code == 200
+    demo.rollback()
+    zoe = demo.query(Courier).filter_by(name="Zoe").one()
+    assert good.headers["HX-Redirect"] == f"/ui/couriers/{zoe.id}"
+    assert zoe.type == "BIKE" and zoe.working_hours == ["09:00-18:00"] and zoe.free_since is not None
+    assert [d.district.name for d in zoe.districts] == ["North", "Harbour"]
+    plain = signed_in.post("/ui/couriers/new", data={"name": "Yan", "type": "FOOT", "districts": ["1"]})
+    assert plain.status_code == 302 and plain.headers["Location"].startswith("/ui/couriers/")
+
+
+def test_card_shows_meta_info_and_live_order(signed_in, demo):
+    order = demo.get(Order, 1)
+    order.status, order.courier_id, order.cost = "completed", 1, 300
+    order.assigned_at = datetime(2026, 3, 1, 10, 0)
+    order.completed_at = datetime(2026, 3, 1, 10, 30)
+    demo.commit()
+    _, text = both(signed_in, "/ui/couriers/1?start=2026-03-01&end=2026-03-02")
+    assert 'data-stat="earnings">600<' in text  # 300 x FOOT's 2
+    assert 'data-stat="avg-complete">00:30:00<' in text
+    _, text = both(signed_in, "/ui/couriers/1?start=2026-04-01&end=2026-04-02")
+    assert "No completed orders" in text

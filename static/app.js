@@ -6,7 +6,10 @@ document.addEventListener("htmx:afterSwap", function (event) {
   // Polling fragments replace themselves every second: never steal focus for those.
   if (event.detail.requestConfig && event.detail.requestConfig.triggeringEvent &&
       event.detail.requestConfig.triggeringEvent.type === "every") return;
-  var focus = target.querySelector("[autofocus], [aria-invalid='true'], [role='alert'], h1, h2, [tabindex='-1']");
+  // In order of use: the first field to fix, a field asking for focus, a message, a heading.
+  var selectors = ["[aria-invalid='true']", "[autofocus]", "[role='alert']", "h1, h2", "[tabindex='-1']"];
+  var focus = null;
+  for (var i = 0; i < selectors.length && !focus; i++) focus = target.querySelector(selectors[i]);
   if (focus) {
     if (!focus.hasAttribute("tabindex") && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(focus.tagName)) {
       focus.setAttribute("tabindex", "-1");

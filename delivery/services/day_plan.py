@@ -14,11 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from delivery.domain.intervals import parse_interval
-from delivery.domain.unplanned import Reason, why_unplanned
+from delivery.domain.unplanned import NO_CAPACITY, Reason, why_unplanned
 from delivery.models import Courier, Order, TaskRun, Trip
 from delivery.services import task_monitor
 
 DEFAULT_AXIS = (8 * 60, 20 * 60)
+PENDING = "pending"
 
 
 @dataclass
@@ -102,15 +103,26 @@ def timeline(session: Session, day: date) -> Timeline:
     profiles = [(c.type, c.region_ids, _spans(c.working_hours)) for c in couriers]
     waiting = session.scalars(select(Order).where(Order.status == "new").order_by(Order.id))
     result.unplanned = [
-        (o, why_unplanned(o.weight, o.district_id, _spans(o.delivery_hours), profiles)) for o in waiting
+        (o, _pending_or(why_unplanned(o.weight, o.district_id, _spans(o.delivery_hours), profiles), trips))
+        for o in waiting
     ]
     return result
 
 
-def start_run(day: date) -> str:
+def _pending_or(reason: Reason, trips: list[Trip]) -> Reason:
+    # "No capacity" is only true once the planner ran for the day; before that the order just waits.
+    if reason.code == NO_CAPACITY and not trips:
+        return Reason(PENDING, "Not planned yet: plan this day to assign it.")
+    return reason
+
+
+def start_run(session: Session, day: date) -> str:
     """Queue the planning of `day`; return the Huey task id to follow."""
     from delivery.tasks import plan_day
 
+    # End this request's read transaction first: the run's record is written on the monitor's own
+    # connection, and an older SQLite snapshot would not show it to the status read that follows.
+    session.commit()
     result = plan_day(day.isoformat())
     return result.id if result is not None else ""
 

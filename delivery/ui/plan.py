@@ -38,7 +38,7 @@ def plan_run():
         return page("ui/plan.html", "ui/_plan_status.html", form=form, run=None,
                     done=True, tl=day_plan.timeline(db.session(), _day()), error="Pick a valid date."), 422
     day = form.date.data
-    task_id = day_plan.start_run(day)
+    task_id = day_plan.start_run(db.session(), day)
     if not wants_fragment():
         return redirect(url_for("ui.plan_status", task_id=task_id, date=day.isoformat()))
     return _status(task_id, day)

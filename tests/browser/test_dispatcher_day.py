@@ -60,6 +60,7 @@ def test_register_a_courier(page):
     expect(page).to_have_url(re.compile(r"/ui/couriers/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dana")
     expect(page.get_by_text("Districts: Center, Harbour")).to_be_visible()
+    page.screenshot(path=str(_shot("courier_card")), full_page=True)
     # The table filters in place and the back button returns to the unfiltered table.
     page.goto("/ui/couriers")
     page.get_by_label("Type").select_option("BIKE")
@@ -107,6 +108,15 @@ def test_watch_a_check_render_and_open_its_pdf(page, live_server):
     response = page.request.get(base_url + preview.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def test_tasks_monitor_lists_the_renders(page, live_server):
+    _, _, worker = live_server
+    worker.start()
+    page.get_by_role("link", name="Tasks").click()
+    runs = page.locator("#tasks-body tr[data-status]", has_text="render_check")
+    expect(runs.first).to_be_visible()
+    expect(page.locator("#tasks-body tr[data-status='complete']", has_text="render_check")).not_to_have_count(0)
 
 
 def test_plan_a_day_and_see_the_timeline(page, live_server):

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 import re
 import time
+from datetime import datetime, timezone
 
 from flask import Flask, current_app
 from flask_limiter import RequestLimit
 from flask_smorest import Api, Blueprint
 from werkzeug.routing import BaseConverter
 
+from delivery.domain.lavka_time import parse_date
 from delivery.errors import ApiError, register_error_style
 from delivery.extensions import limiter
 
@@ -47,6 +49,16 @@ def parse_id(raw: str) -> int:
     if not 1 <= value <= INT64_MAX:
         raise ApiError(400, f"id out of range: {raw!r}")
     return value
+
+
+def date_arg(raw: str | None, *, default_today: bool = True):
+    """Parse a `YYYY-MM-DD` query value (today UTC when absent), or raise a 400."""
+    if raw is None and default_today:
+        return datetime.now(timezone.utc).date()
+    try:
+        return parse_date(raw)
+    except ValueError as error:
+        raise ApiError(400, str(error)) from error
 
 
 def _rate_limit_value() -> str:

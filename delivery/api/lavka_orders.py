@@ -1,14 +1,14 @@
 """Lavka orders at the contract's root paths: `/orders`, `/orders/{id}`, `/orders/complete`."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from delivery.api import lavka_schemas as s
-from delivery.api.lavka_base import parse_id, rate_limited
+from delivery.api.lavka_base import date_arg, parse_id, rate_limited
 from delivery.extensions import db
-from delivery.services import lavka_orders
+from delivery.services import lavka_orders, planning
 
 blp = rate_limited(Blueprint("lavka_orders", __name__, description="Lavka orders"))
 
@@ -23,14 +23,14 @@ class Orders(MethodView):
     @blp.alt_response(400, **BAD)
     def get(self, page):
         """List orders by id, a page at a time."""
-        return lavka_orders.list_orders(db.session(), page["offset"], page["limit"])
+        return jsonify(lavka_orders.list_orders(db.session(), page["offset"], page["limit"]))
 
     @blp.arguments(s.CreateOrderRequest, error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
     @blp.alt_response(400, **BAD)
     def post(self, body):
         """Create a batch of orders, all or none."""
-        return lavka_orders.create_orders(db.session(), body["orders"])
+        return jsonify(lavka_orders.create_orders(db.session(), body["orders"]))
 
 
 @blp.route("/orders/<lavka_id:order_id>")
@@ -40,7 +40,7 @@ class OrderById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, order_id):
         """Show one order."""
-        return lavka_orders.get_order(db.session(), parse_id(order_id))
+        return jsonify(lavka_orders.get_order(db.session(), parse_id(order_id)))
 
 
 @blp.route("/orders/complete")
@@ -50,6 +50,23 @@ class CompleteOrders(MethodView):
     @blp.alt_response(400, **BAD)
     def post(self, body):
         """Mark orders delivered by their couriers, all or none."""
-        return lavka_orders.complete_orders(
+        return jsonify(lavka_orders.complete_orders(
             db.session(), body["complete_info"], strict=current_app.config["LAVKA_STRICT_COMPLETE"]
-        )
+        ))
+
+
+@blp.route("/orders/assign")
+class AssignOrders(MethodView):
+    @blp.doc(parameters=[{"name": "date", "in": "query", "required": False,
+                          "description": "Plan date, today (UTC) by default",
+                          "schema": {"type": "string", "format": "date"}}])
+    @blp.response(201, s.OrderAssignResponse(many=True), description="Created")
+    @blp.alt_response(400, **BAD)
+    def post(self):
+        """Plan every open order into courier trips for a date."""
+        day = date_arg(request.args.get("date"))
+        body = planning.assign_orders(
+            db.session(), day, time_limit=current_app.config.get("PLAN_TIME_LIMIT", 1.0))
+        response = jsonify([body])
+        response.status_code = 201
+        return response

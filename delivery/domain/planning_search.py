@@ -115,9 +115,9 @@ class Plan:
             if (len(trip.seq) >= rules.max_orders or trip.weight + order.weight > rules.max_weight
                     or (order.region not in trip.regions and len(trip.regions) >= rules.max_regions)):
                 continue
-            front_delta = inner_delta + rules.pay * (order.cost - trip.seq[0].cost)
+            old_first = trip.seq[0].cost
             for seq in _positions(trip.seq, order, rules.max_regions):
-                delta = front_delta if seq[0] is order else inner_delta
+                delta = inner_delta + rules.pay * (seq[0].cost - old_first)
                 if (bound is not None and delta >= bound) or (best is not None and delta >= best[0]):
                     continue
                 shape = trip_shape(rules, seq)
@@ -211,4 +211,12 @@ def _positions(seq: Sequence[Order], order: Order, max_regions: int) -> list[tup
         if len({o.region for o in seq}) >= max_regions:
             return []
         spots = [0] + [k for k in range(1, n) if seq[k].region != seq[k - 1].region] + [n]
-    return [tuple(seq[:k]) + (order,) + tuple(seq[k:]) for k in spots]
+    options = [tuple(seq[:k]) + (order,) + tuple(seq[k:]) for k in spots]
+    # Only the first order is paid in full, so also try the cheapest order first: its region's orders
+    # move to the front of the trip with it leading them (regions stay contiguous).
+    cheapest = min(options[0], key=lambda o: o.cost)
+    if cheapest is not order and cheapest is not seq[0]:
+        block = [o for o in options[0] if o.region == cheapest.region and o is not cheapest]
+        others = [o for o in options[0] if o.region != cheapest.region]
+        options.append((cheapest, *block, *others))
+    return options

@@ -46,7 +46,7 @@ def create_orders(session: Session, orders: Sequence[dict[str, Any]]) -> list[di
             for o in orders
         ]
         ids = session.scalars(
-            insert(Order).returning(Order.id, sort_by_parameter_order=True), rows
+            insert(Order.__table__).returning(Order.__table__.c.id, sort_by_parameter_order=True), rows
         ).all()
     return [
         {"order_id": order_id, "weight": row["weight"], "regions": row["district_id"],

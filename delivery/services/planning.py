@@ -1,0 +1,117 @@
+"""Day planning (`POST /orders/assign`) and the day's assignments (`GET /couriers/assignments`).
+
+One call plans every order that is neither assigned nor completed, around the trips its couriers
+already have that day, and persists the new trips and assignments in one transaction. Two calls
+never hand out one order twice: the transaction starts with the write lock on SQLite, and on
+PostgreSQL takes a transaction-level advisory lock (calls queue) and locks the open orders, skipping
+any another writer (live dispatch) holds at that moment.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, lazyload, selectinload
+
+from delivery.domain.intervals import parse_interval
+from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, validate
+from delivery.errors import ApiError
+from delivery.models import Courier, Order, Trip
+from delivery.services.lavka_orders import order_dto
+from delivery.services.tx import write_transaction
+
+log = logging.getLogger(__name__)
+
+# Key of the advisory lock that queues planning calls on PostgreSQL ("lavka" in ASCII).
+PLANNING_LOCK_KEY = 0x6C61766B61
+
+
+def _spans(intervals: Iterable[str]) -> tuple[tuple[int, int], ...]:
+    out = []
+    for interval in intervals:
+        try:
+            out.append(parse_interval(interval))
+        except ValueError:  # hours stored by another door in another spelling: not plannable
+            continue
+    return tuple(out)
+
+
+def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> dict[str, Any]:
+    """Plan the open orders for `day`, persist trips and assignments; return the new trips' body."""
+    with write_transaction(session):
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNING_LOCK_KEY})
+        open_orders = session.scalars(
+            select(Order)
+            .options(lazyload(Order.district))
+            .where(Order.status == "new")
+            .order_by(Order.id)
+            .with_for_update(skip_locked=True, of=Order)
+        ).all()
+        couriers = session.scalars(select(Courier).order_by(Courier.id)).all()
+        busy: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for trip in session.scalars(select(Trip).where(Trip.date == day)):
+            busy[trip.courier_id].append((trip.start_minute, trip.end_minute))
+
+        courier_in = [
+            CourierIn(c.id, c.type, tuple(c.region_ids), _spans(c.working_hours), tuple(busy[c.id]))
+            for c in couriers
+        ]
+        order_in = [
+            OrderIn(o.id, o.weight, o.district_id, _spans(o.delivery_hours), o.cost) for o in open_orders
+        ]
+        trips = plan(courier_in, order_in, time_limit=time_limit) if courier_in and order_in else []
+        problems = validate(courier_in, order_in, trips)
+        if problems:  # never persist a plan that breaks the rules; this is a bug, not bad input
+            raise RuntimeError("planner returned an invalid plan: " + "; ".join(problems[:5]))
+
+        created = _persist(session, day, trips, {o.id: o for o in open_orders})
+        body = _body(day, created)
+    return body
+
+
+def _persist(session: Session, day: date, trips: list[PlannedTrip], orders: dict[int, Order]) -> list[Trip]:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    created: list[Trip] = []
+    # Sorted by courier and start, so group_order_ids increase the way the answer lists them.
+    for planned in sorted(trips, key=lambda t: (t.courier_id, t.start)):
+        trip = Trip(courier_id=planned.courier_id, date=day, start_minute=planned.start,
+                    end_minute=planned.orders[-1][1])
+        session.add(trip)
+        session.flush()
+        for order_id, minute in planned.orders:
+            order = orders[order_id]
+            order.status, order.courier_id, order.trip = "assigned", planned.courier_id, trip
+            order.planned_minute, order.assigned_at = minute, now
+        created.append(trip)
+    session.flush()
+    return created
+
+
+def _body(day: date, trips: Iterable[Trip], only_courier: int | None = None) -> dict[str, Any]:
+    """`{date, couriers:[{courier_id, orders:[{group_order_id, orders:[OrderDto]}]}]}`."""
+    by_courier: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for trip in sorted(trips, key=lambda t: (t.courier_id, t.start_minute, t.id)):
+        ordered = sorted(trip.orders, key=lambda o: (o.planned_minute or 0, o.id))
+        by_courier[trip.courier_id].append(
+            {"group_order_id": trip.id, "orders": [order_dto(o) for o in ordered]})
+    if only_courier is not None and only_courier not in by_courier:
+        by_courier[only_courier] = []
+    return {
+        "date": day.isoformat(),
+        "couriers": [{"courier_id": cid, "orders": by_courier[cid]} for cid in sorted(by_courier)],
+    }
+
+
+def assignments(session: Session, day: date, courier_id: int | None = None) -> dict[str, Any]:
+    """Return the trips planned for `day` (completed orders included), optionally of one courier."""
+    query = select(Trip).options(selectinload(Trip.orders)).where(Trip.date == day)
+    if courier_id is not None:
+        if session.get(Courier, courier_id) is None:
+            raise ApiError(400, f"no courier {courier_id}")
+        query = query.where(Trip.courier_id == courier_id)
+    return _body(day, session.scalars(query).all(), courier_id)

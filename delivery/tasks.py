@@ -90,7 +90,7 @@ def plan_day(day_iso: str) -> None:
     from delivery.services import planning
 
     with app_context():
-        planning.assign(db.session(), date.fromisoformat(day_iso))
+        planning.assign_orders(db.session(), date.fromisoformat(day_iso))
 
 
 # --- Receipts (receipts.md) ------------------------------------------------------------------------

@@ -44,3 +44,33 @@ def test_reasons(signed_in, demo):
 def test_bad_date_falls_back_to_today(signed_in, demo):
     full, _ = both(signed_in, "/ui/plan?date=yesterday")
     assert "Trips on" in full
+
+
+def test_run_the_planner_and_follow_it(signed_in, demo, session):
+    response = signed_in.post("/ui/plan", data={"date": "2026-05-01"}, headers={"HX-Request": "true"})
+    text = response.get_data(as_text=True)
+    # Immediate mode in tests: the run is over when the answer comes, so the page is told to reload.
+    assert response.status_code == 200 and 'data-status="complete"' in text
+    assert response.headers["HX-Trigger"] == "plan-done" and "Planned 2026-05-01" in text
+    task_id = __import__("re").search(r'data-task-id="([^"]+)"', text).group(1)
+    full, fragment = both(signed_in, f"/ui/plan/runs/{task_id}?date=2026-05-01")
+    assert "Planning 2026-05-01" in full and 'data-status="complete"' in fragment
+    session.rollback()
+    assert session.query(Trip).filter_by(date=date(2026, 5, 1)).count() > 0
+    _, timeline = both(signed_in, "/ui/plan?date=2026-05-01")
+    assert "data-trip=" in timeline and 'data-reason="pending"' not in timeline
+    assert 'data-reason="weight"' not in timeline  # the 25 kg order fits Vera's car
+    plain = signed_in.post("/ui/plan", data={"date": "2026-05-02"})
+    assert plain.status_code == 302 and "/ui/plan/runs/" in plain.headers["Location"]
+    bad = signed_in.post("/ui/plan", data={"date": "soon"}, headers={"HX-Request": "true"})
+    assert bad.status_code == 422 and "Pick a valid date" in bad.get_data(as_text=True)
+    assert signed_in.get("/ui/plan/runs/unknown").status_code == 404
+
+
+def test_a_pending_run_polls(signed_in, session):
+    from delivery.models import TaskRun
+
+    session.add(TaskRun(task_id="t-1", name="delivery.tasks.plan_day", args="{}", status="executing"))
+    session.commit()
+    _, fragment = both(signed_in, "/ui/plan/runs/t-1?date=2026-05-01")
+    assert 'hx-trigger="every 1s"' in fragment and "<progress" in fragment

@@ -90,7 +90,15 @@ def _upsert(task_id: str, name: str, args: str, values: dict) -> None:
     row = {"task_id": task_id, "name": name, "args": args, **values}
     statement = insert(TaskRun).values(**row).on_conflict_do_update(index_elements=["task_id"], set_=values)
     with engine.begin() as connection:
-        connection.execute(statement)
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            # Never hold a task up for long behind another writer: a lost record beats a slow task.
+            connection.exec_driver_sql("PRAGMA busy_timeout = 2000")
+        try:
+            connection.execute(statement)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA busy_timeout = 30000")
 
 
 huey.signal()(record)

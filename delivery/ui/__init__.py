@@ -1,6 +1,8 @@
 """The dispatcher's pages: one blueprint of server-rendered, htmx-enhanced views."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
@@ -26,6 +28,18 @@ def require_sign_in():
 @bp.app_template_filter("hhmm")
 def hhmm(minute: int | None) -> str:
     return "—" if minute is None else format_minute(int(minute))
+
+
+@bp.app_template_filter("task_args")
+def task_args(stored: str | None) -> str:
+    """A run's recorded arguments as a call would read: `2, force=True`."""
+    try:
+        data = json.loads(stored or "{}")
+        parts = [json.dumps(a) for a in data.get("args", [])]
+        parts += [f"{k}={json.dumps(v)}" for k, v in data.get("kwargs", {}).items()]
+    except (ValueError, AttributeError, TypeError):
+        return stored or ""
+    return ", ".join(parts)
 
 
 @bp.app_context_processor

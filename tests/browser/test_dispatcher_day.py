@@ -113,15 +113,19 @@ def test_watch_a_check_render_and_open_its_pdf(page, live_server):
 def test_tasks_monitor_lists_the_renders(page, live_server):
     _, _, worker = live_server
     worker.start()
-    page.get_by_role("link", name="Tasks").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Tasks").click()
     runs = page.locator("#tasks-body tr[data-status]", has_text="render_check")
     expect(runs.first).to_be_visible()
     expect(page.locator("#tasks-body tr[data-status='complete']", has_text="render_check")).not_to_have_count(0)
 
 
 def test_plan_a_day_and_see_the_timeline(page, live_server):
-    _, _, worker = live_server
+    base_url, _, worker = live_server
     worker.start()
+    # Two orders no plan can take, through the Lavka API: a piano and a region nobody serves.
+    orders = [{"weight": 55, "regions": 1, "delivery_hours": ["10:00-12:00"], "cost": 900},
+              {"weight": 1, "regions": 42, "delivery_hours": ["10:00-12:00"], "cost": 100}]
+    assert requests.post(f"{base_url}/orders", json={"orders": orders}, timeout=10).status_code == 200
     page.goto("/ui/plan?date=2026-06-01")
     expect(page.get_by_role("heading", name=re.compile("Waiting orders"))).to_be_visible()
     page.get_by_role("button", name="Plan this day").click()
@@ -132,4 +136,5 @@ def test_plan_a_day_and_see_the_timeline(page, live_server):
     expect(bars.first).to_be_visible()
     bars.first.locator("summary").click()
     expect(bars.first.locator(".tl-pop")).to_contain_text("Trip")
-    expect(page.locator("tr[data-reason]").first).to_be_visible()
+    expect(page.locator("tr[data-reason='weight']")).to_contain_text("Too heavy: 55 kg")
+    expect(page.locator("tr[data-reason='region']")).to_contain_text("No courier serves region 42")

@@ -63,7 +63,7 @@ def test_status_filter_and_unknown_retry(signed_in, app, session):
     _, text = both(signed_in, "/ui/tasks?status=error")
     assert "No runs recorded yet" in text
     _, text = both(signed_in, "/ui/tasks?status=complete")
-    assert "adds" in text
+    assert "adds" in text and "<code>1, 1</code>" in text
     assert signed_in.post("/ui/tasks/nope/retry").status_code == 302
 
 

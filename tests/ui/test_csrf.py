@@ -41,5 +41,7 @@ def test_htmx_post_needs_the_header(csrf_client):
     assert accepted.status_code == 200 and accepted.headers["HX-Redirect"] == "/ui/couriers/1"
 
 
-def test_json_api_needs_no_token(csrf_client):
-    assert csrf_client.get("/ping").status_code == 200
+def test_json_apis_need_no_token(csrf_client):
+    body = {"orders": [{"weight": 1, "regions": 1, "delivery_hours": ["10:00-11:00"], "cost": 5}]}
+    assert csrf_client.post("/orders", json=body).status_code == 200
+    assert csrf_client.post("/courier/", json={"name": "Ann", "districts": ["Center"]}).status_code == 201

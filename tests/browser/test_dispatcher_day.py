@@ -92,6 +92,21 @@ def test_dispatch_and_complete_an_order(page):
     expect(page.locator("#orders-table tr", has_text="Borscht")).to_have_attribute("data-status", "completed")
 
 
+def test_import_orders_with_row_errors(page, tmp_path):
+    csv = tmp_path / "orders.csv"
+    csv.write_text("weight,regions,delivery_hours,cost\n2,1,10:00-12:00,300\n0,1,10:00-12:00,300\n"
+                   "3,2,11:00-13:00;15:00-16:00,450\n")
+    page.goto("/ui/orders")
+    page.get_by_role("button", name="Import couriers or orders").click()
+    page.get_by_label("Import").select_option("orders")
+    page.get_by_label("File (CSV or JSON)").set_input_files(str(csv))
+    page.get_by_role("button", name="Upload").click()
+    result = page.locator("#import-result")
+    expect(result.get_by_role("heading")).to_have_text("Imported 2 of 3 orders")
+    expect(result.get_by_role("row", name="2 weight must be above 0")).to_be_visible()
+    assert page.locator("#import-progress").evaluate("el => el.value") in (0, 100)
+
+
 def test_watch_a_check_render_and_open_its_pdf(page, live_server):
     base_url, _, worker = live_server
     worker.stop()  # hold the queue so the check is seen new first

@@ -62,10 +62,8 @@ def order_complete(order_id: int):
     if not wants_fragment():
         flash(message or f"{order.display_name} completed.")
         return redirect(request.referrer or url_for("ui.orders"))
-    return make_response(
-        page("ui/orders.html", "ui/_order_row.html", o=order, message=message),
-        trigger=ORDERS_CHANGED,
-    )
+    # Only the row changes: reloading the table here would throw away the keyboard focus.
+    return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
 
 
 @bp.route("/ui/orders/import", methods=["GET", "POST"])

@@ -32,6 +32,9 @@ def test_sign_in_is_required(browser, live_server):
     expect(page).to_have_url(f"{base_url}/ui/couriers")
     expect(page.get_by_role("heading", name="Couriers")).to_be_visible()
     page.screenshot(path=str(_shot("test_sign_in_is_required")), full_page=True)
+    page.goto("/")
+    expect(page.locator("[data-count='tasks-queued']")).to_be_visible()
+    page.screenshot(path=str(_shot("home")), full_page=True)
     context.close()
 
 
@@ -89,7 +92,9 @@ def test_dispatch_and_complete_an_order(page):
     page.get_by_role("button", name="Dispatch", exact=True).click()
     expect(page.locator("#dispatch-outcome")).to_have_text("No free courier in district Harbour")
     row.get_by_role("button", name="Complete Borscht").click()
-    expect(page.locator("#orders-table tr", has_text="Borscht")).to_have_attribute("data-status", "completed")
+    done = page.locator("#orders-table tr", has_text="Borscht")
+    expect(done).to_have_attribute("data-status", "completed")
+    expect(done.locator("th")).to_be_focused()  # focus stays on the row that changed
 
 
 def test_import_orders_with_row_errors(page, tmp_path):

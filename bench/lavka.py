@@ -5,7 +5,7 @@ a temporary database is created there and dropped):
 - POST /couriers and POST /orders with 10,000 items through the whole app (validation, one INSERT
   per table, serialisation), beside a raw DBAPI `executemany` of the same rows: the ratio is the
   figure to watch;
-- GET latency (p50, p99) of /couriers/{id} and /orders/{id} under a bounded load (4 threads x 150
+- GET latency (p50, p99) of /couriers/{id} and /orders/{id} under a bounded load (4 threads x 100
   requests) against a real 2-worker gunicorn on loopback.
 """
 from __future__ import annotations
@@ -140,7 +140,7 @@ def bench_gets(database_url: str, label: str) -> None:
             except OSError:
                 time.sleep(0.25)
         rng = random.Random(3)
-        paths = [f"/{rng.choice(('couriers', 'orders'))}/{rng.randint(1, N)}" for _ in range(600)]
+        paths = [f"/{rng.choice(('couriers', 'orders'))}/{rng.randint(1, N)}" for _ in range(400)]
 
         def get(path: str) -> float:
             start = time.perf_counter()

@@ -23,7 +23,7 @@ from delivery.errors import ApiError, register_error_style
 from delivery.extensions import limiter
 
 INT64_MAX = 2**63 - 1
-_ID_RE = re.compile(r"^\+?\d{1,19}$")
+_ID_RE = re.compile(r"\+?\d{1,19}", re.ASCII)
 
 
 def lavka_error_style(code: int, message: str) -> tuple[int, object]:
@@ -43,7 +43,7 @@ def _id_param_schema(converter: BaseConverter) -> dict:
 
 def parse_id(raw: str) -> int:
     """Return a positive int64 path id, or raise a 400."""
-    if not _ID_RE.match(raw or ""):
+    if not _ID_RE.fullmatch(raw or ""):
         raise ApiError(400, f"not an id: {raw!r}")
     value = int(raw)
     if not 1 <= value <= INT64_MAX:

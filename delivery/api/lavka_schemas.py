@@ -7,6 +7,7 @@ Component names follow the official document (`CourierDto`, `OrderDto`, ...).
 from __future__ import annotations
 
 import numbers
+import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -109,13 +110,24 @@ class GetCourierMetaInfoResponse(CourierDto):
     earnings = fields.Integer(metadata={"format": "int32"})
 
 
+class QueryInteger(fields.Integer):
+    """An integer written in a query string: ASCII digits with an optional sign, nothing else."""
+
+    _PATTERN = re.compile(r"[+-]?\d{1,20}", re.ASCII)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self._PATTERN.fullmatch(value):
+            raise ValidationError("Not a valid integer.")
+        return int(value)
+
+
 class PageQuery(StrictSchema):
     """`offset` and `limit` of the listing endpoints (strings in the query, parsed as int32)."""
 
-    limit = fields.Integer(load_default=1, validate=validate.Range(min=1, max=INT32_MAX),
-                           metadata={"format": "int32"})
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=INT32_MAX),
-                            metadata={"format": "int32"})
+    limit = QueryInteger(load_default=1, validate=validate.Range(min=1, max=INT32_MAX),
+                         metadata={"format": "int32"})
+    offset = QueryInteger(load_default=0, validate=validate.Range(min=0, max=INT32_MAX),
+                          metadata={"format": "int32"})
 
 
 # --- Orders ---------------------------------------------------------------------------------

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-INTERVAL_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+# ASCII digits only, and fullmatch: `$` alone would also accept a trailing newline.
+INTERVAL_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)", re.ASCII)
 
 Interval = tuple[int, int]
 
@@ -12,7 +13,7 @@ def parse_interval(text: str) -> Interval:
     """Parse `HH:MM-HH:MM` into (start, end) minutes; raise ValueError unless start < end."""
     if not isinstance(text, str):
         raise ValueError("an interval must be a string")
-    match = INTERVAL_RE.match(text)
+    match = INTERVAL_RE.fullmatch(text)
     if match is None:
         raise ValueError(f"not an HH:MM-HH:MM interval: {text!r}")
     h1, m1, h2, m2 = (int(g) for g in match.groups())

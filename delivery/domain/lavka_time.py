@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+# ASCII digits only, matched in full (`$` alone would accept a trailing newline).
 _INSTANT_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))?$"
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))?",
+    re.ASCII,
 )
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def parse_instant(text: str) -> tuple[datetime, int]:
@@ -23,7 +25,7 @@ def parse_instant(text: str) -> tuple[datetime, int]:
     """
     if not isinstance(text, str):
         raise ValueError("an instant must be a string")
-    match = _INSTANT_RE.match(text)
+    match = _INSTANT_RE.fullmatch(text)
     if match is None:
         raise ValueError(f"not an RFC 3339 instant: {text!r}")
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
@@ -55,7 +57,7 @@ def format_instant(moment: datetime, digits: int = 3) -> str:
 
 def parse_date(text: object) -> date:
     """Parse a strict `YYYY-MM-DD` date; raise ValueError for anything else."""
-    if not isinstance(text, str) or _DATE_RE.match(text) is None:
+    if not isinstance(text, str) or _DATE_RE.fullmatch(text) is None:
         raise ValueError(f"not a YYYY-MM-DD date: {text!r}")
     return date.fromisoformat(text)
 

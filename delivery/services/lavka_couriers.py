@@ -1,9 +1,8 @@
 """Lavka couriers: batch registration, reading, paging and meta-info (earnings and rating).
 
 A batch of any size is two INSERT statements (couriers, then their districts) plus one for the
-districts themselves, never a statement per courier (SQLAlchemy's insertmanyvalues sends them as
-multi-row INSERT ... RETURNING in order). Core table inserts skip the ORM's per-row bookkeeping,
-which nothing needs for rows no session holds.
+districts themselves, never a statement per courier (`bulk.insert_with_ids`). Core table inserts
+skip the ORM's per-row bookkeeping, which nothing needs for rows no session holds.
 """
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from delivery.domain.earnings import meta_figures
 from delivery.domain.lavka_time import midnight
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, Order
-from delivery.services import districts
+from delivery.services import bulk, districts
 from delivery.services.tx import write_transaction
 
 
@@ -42,9 +41,7 @@ def create_couriers(session: Session, couriers: Sequence[dict[str, Any]]) -> lis
              "working_hours": list(c["working_hours"])}
             for c in couriers
         ]
-        ids = session.scalars(
-            insert(Courier.__table__).returning(Courier.__table__.c.id, sort_by_parameter_order=True), rows
-        ).all()
+        ids = bulk.insert_with_ids(session, Courier.__table__, rows)
         links = [
             {"courier_id": courier_id, "position": position, "district_id": region}
             for courier_id, c in zip(ids, couriers)

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from delivery.domain.lavka_time import format_instant
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
-from delivery.services import districts
+from delivery.services import bulk, districts
 from delivery.services.tx import write_transaction
 
 
@@ -45,9 +45,7 @@ def create_orders(session: Session, orders: Sequence[dict[str, Any]]) -> list[di
              "delivery_hours": list(o["delivery_hours"]), "cost": o["cost"], "status": "new"}
             for o in orders
         ]
-        ids = session.scalars(
-            insert(Order.__table__).returning(Order.__table__.c.id, sort_by_parameter_order=True), rows
-        ).all()
+        ids = bulk.insert_with_ids(session, Order.__table__, rows)
     return [
         {"order_id": order_id, "weight": row["weight"], "regions": row["district_id"],
          "delivery_hours": row["delivery_hours"], "cost": row["cost"], "completed_time": None}

@@ -61,8 +61,11 @@ def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> di
             CourierIn(c.id, c.type, tuple(c.region_ids), _spans(c.working_hours), tuple(busy[c.id]))
             for c in couriers
         ]
+        # An order without a usable window can never be delivered; it is left out, not handed to plan().
         order_in = [
-            OrderIn(o.id, o.weight, o.district_id, _spans(o.delivery_hours), o.cost) for o in open_orders
+            OrderIn(o.id, o.weight, o.district_id, spans, o.cost)
+            for o in open_orders
+            if (spans := _spans(o.delivery_hours))
         ]
         trips = plan(courier_in, order_in, time_limit=time_limit) if courier_in and order_in else []
         problems = validate(courier_in, order_in, trips)

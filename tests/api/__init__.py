@@ -1,0 +1,1 @@
+"""Tests of the JSON APIs through the Flask test client."""

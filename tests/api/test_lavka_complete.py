@@ -115,6 +115,8 @@ BAD_ITEMS = {
     "bad offset": {**GOOD, "complete_time": "2023-04-22T10:00:00+25:00"},
     "offset without colon": {**GOOD, "complete_time": "2023-04-22T10:00:00+0300"},
     "year out of range after offset": {**GOOD, "complete_time": "0001-01-01T00:00:00+01:00"},
+    "trailing newline": {**GOOD, "complete_time": T + "\n"},
+    "non-ASCII digits": {**GOOD, "complete_time": "\u0662023-04-22T10:13:00Z"},
     "item not an object": 1,
 }
 

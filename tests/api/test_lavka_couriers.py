@@ -72,6 +72,8 @@ BAD_COURIERS = {
     "interval crossing midnight": {**GOOD, "working_hours": ["23:00-01:00"]},
     "interval with spaces": {**GOOD, "working_hours": ["10:00 - 12:00"]},
     "interval with seconds": {**GOOD, "working_hours": ["10:00:00-12:00:00"]},
+    "interval with trailing newline": {**GOOD, "working_hours": ["10:00-12:00\n"]},
+    "interval with non-ASCII digits": {**GOOD, "working_hours": ["\u0661\u0660:00-12:00"]},
     "courier not an object": "FOOT",
 }
 
@@ -106,7 +108,8 @@ def test_bad_body_is_400(client, data, content_type):
     assert response.get_json() == {}
 
 
-BAD_IDS = ["foo", "0", "-1", "1.5", "1e3", str(2**63), "99999999999999999999", "%20"]
+BAD_IDS = ["foo", "0", "-1", "1.5", "1e3", str(2**63), "99999999999999999999", "%20", "1%0A",
+           "%D9%A1", "0x1"]
 
 
 @pytest.mark.parametrize("raw", BAD_IDS)
@@ -137,7 +140,8 @@ def test_paging_defaults_and_echo(client):
 
 
 BAD_PAGES = ["limit=0", "limit=-1", "offset=-1", "limit=abc", "offset=x", "limit=1.5", "limit=",
-             f"limit={INT32_MAX + 1}", f"offset={INT32_MAX + 1}", "limit=true"]
+             f"limit={INT32_MAX + 1}", f"offset={INT32_MAX + 1}", "limit=true", "limit=%D9%A1",
+             "limit=1%0A", "limit=%201", "limit=1e2"]
 
 
 @pytest.mark.parametrize("query", BAD_PAGES)

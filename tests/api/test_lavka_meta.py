@@ -88,6 +88,7 @@ BAD_QUERIES = {
     "datetime": "start_date=2023-01-01T00:00:00&end_date=2023-01-02",
     "empty": "start_date=&end_date=2023-01-02",
     "one digit month": "startDate=2023-1-01&endDate=2023-01-02",
+    "trailing newline": "start_date=2023-01-01%0A&end_date=2023-01-02",
 }
 
 

@@ -149,3 +149,20 @@ def test_concurrent_plans_never_assign_an_order_twice(make_app, app, session):
     assert len(ids) == len(set(ids)) == 30
     session.expire_all()
     assert all(trip.orders for trip in session.scalars(select(Trip)))
+
+
+def test_couriers_and_orders_of_the_dispatch_door_do_not_break_planning(client, session):
+    from delivery.models import Courier, Order
+    from delivery.services import districts
+
+    districts.ensure_ids(session, [1])
+    session.add(Courier(name="Ann", type="FOOT", working_hours=[]))  # no hours, no districts
+    session.add(Order(name="Soup", weight=1, district_id=1, delivery_hours=[], cost=5))
+    session.commit()
+    post_couriers(client, courier("FOOT", [1], ["10:00-12:00"]))
+    post_orders(client, order())
+    assert delivered(assign(client)) == [2]
+
+
+def test_swagger_ui_is_served(client):
+    assert client.get("/swagger-ui").status_code == 200

@@ -41,7 +41,9 @@ def latest_completion(session: Session, courier_id: int) -> datetime | None:
     )
 
 
-def refresh_courier_stats(session: Session, courier_id: int, today: date | None = None) -> CourierStats | None:
+def refresh_courier_stats(
+    session: Session, courier_id: int, today: date | None = None
+) -> CourierStats | None:
     """Recompute one courier's figures from the database and store them; None for an unknown courier."""
     with write_transaction(session):
         if session.get(Courier, courier_id) is None:

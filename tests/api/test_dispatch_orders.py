@@ -204,3 +204,31 @@ def test_complete_an_unassigned_order_is_409(client, session):
     response = client.post(f"/order/{order_uuid}")
     assert response.status_code == 409
     assert client.get(f"/order/{order_uuid}").get_json()["status"] == 1
+
+
+def test_courier_never_dispatched_comes_after_known_free_times(client, session):
+    session.add(District(id=1, name="Center"))
+    lavka = Courier(type="BIKE", working_hours=[])  # a Lavka courier: no free_since
+    session.add(lavka)
+    session.flush()
+    lavka.districts = [dispatch.CourierDistrict(position=0, district_id=1)]
+    session.commit()
+    ann = register(client, "Ann", ["Center"])
+    assert post_order(client).get_json()["courier_id"] == ann["id"]
+    assert post_order(client).get_json()["courier_id"] == str(lavka.uuid)
+
+
+def test_benchmark_baseline_stores_orders_unassigned(make_app, app, session):
+    baseline = make_app(DISPATCH_SKIP_ASSIGNMENT=True)
+    with baseline.app_context():
+        client = baseline.test_client()
+        register(client, "Ann", ["Center"])
+        response = post_order(client)
+        assert response.status_code == 201 and response.get_json()["courier_id"] is None
+        assert post_order(client, district="Nowhere").status_code == 409
+        from delivery.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    assert session.scalars(select(Order.status)).all() == ["new"]
+    assert session.scalar(select(Courier.active_order_id)) is None

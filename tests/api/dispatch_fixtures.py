@@ -1,4 +1,7 @@
-"""Fixtures of the API tests: dispatch helpers and real servers (gunicorn, a Huey consumer) as subprocesses."""
+"""Fixtures of the dispatch tests: real servers (gunicorn, a Huey consumer) as subprocesses.
+
+Test modules import the fixtures they use, so this stays out of any shared conftest.
+"""
 from __future__ import annotations
 
 import os
@@ -66,7 +69,7 @@ def gunicorn_url(base_config, _migrated):
             try:
                 if requests.get(url + "/ping", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         else:
             pytest.fail("gunicorn did not answer /ping")
@@ -86,3 +89,12 @@ def huey_consumer(base_config, _migrated):
         yield process
     finally:
         stop(process)
+
+
+@pytest.fixture(autouse=True)
+def app_loggers_enabled(_migrated):
+    """Alembic's fileConfig disables loggers that existed before it ran; errors must still be logged."""
+    import logging
+
+    for name in ("delivery.errors", "delivery.services.dispatch", "delivery.tasks"):
+        logging.getLogger(name).disabled = False

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             "RATE_LIMIT": "off",
         })
         tasks._app = app  # the consumer's tasks use this app (and so this database)
-        logging.getLogger().setLevel(logging.WARNING)  # figures, not the consumer's chatter
+        logging.disable(logging.INFO)  # figures, not the migrations' and the consumer's chatter
         with app.app_context():
             upgrade()
             load_printers(db.session)

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask, abort, current_app, has_app_context, redirect, request, send_file, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -46,6 +46,17 @@ class PrinterView(SecureModelView):
     form_choices = {"check_type": [("kitchen", "kitchen"), ("client", "client")]}
 
 
+class RenderState(BaseSQLAFilter):
+    """Checks still `new`: `failed` (a render failed or wkhtmltopdf is missing) or `waiting` (queued)."""
+
+    def apply(self, query, value, alias=None):
+        failed = Check.last_error.is_not(None)
+        return query.filter(Check.status == "new", failed if value == "failed" else ~failed)
+
+    def operation(self) -> str:
+        return "is"
+
+
 class CheckView(SecureModelView):
     """Checks with their PDFs; a check still `new` with an error is a failed render, shown in red."""
 
@@ -60,6 +71,7 @@ class CheckView(SecureModelView):
         "order_id",
         "printer.point_id",
         "last_error",
+        RenderState(Check.status, "Render", options=[("failed", "failed"), ("waiting", "waiting")]),
     )
     column_default_sort = ("id", True)
     column_labels = {"pdf_file": "PDF", "last_error": "Last error"}

@@ -16,10 +16,10 @@ from delivery.api.receipt_schemas import (
     ORDER_EXAMPLE,
     ApiKeyQuery,
     CheckQuery,
-    ReceiptErrorSchema,
     NewChecksSchema,
     OkSchema,
     OrderSchema,
+    ReceiptErrorSchema,
 )
 from delivery.domain import receipts as rules
 from delivery.errors import register_error_style

@@ -1,7 +1,8 @@
 """Receipt use cases: create a point's checks for an order, render one to PDF, hand PDFs to printers.
 
 The database decides races: UNIQUE(printer_id, order_id) lets only one of two concurrent posts of
-an order create checks, and status changes are conditional UPDATEs (`... WHERE status = 'new'`), so
+an order create checks (on PostgreSQL an advisory lock per order id also covers posts naming
+different points; SQLite's BEGIN IMMEDIATE serialises writers anyway), and status changes are conditional UPDATEs (`... WHERE status = 'new'`), so
 a duplicate or late render task never moves a printed check back.
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ def create_checks(session: Session | scoped_session, order: dict[str, Any], enqu
     session = _session(session)
     try:
         with write_transaction(session):
+            _lock_order_id(session, order["id"])
             printers = session.scalars(
                 select(Printer).where(Printer.point_id == order["point_id"]).order_by(Printer.id)
             ).all()
@@ -56,6 +58,17 @@ def create_checks(session: Session | scoped_session, order: dict[str, Any], enqu
         except Exception:  # the checks exist; `flask checks requeue` picks them up later
             log.exception("could not queue the PDF of check %s", check_id)
     return check_ids
+
+
+# Advisory lock class of "an order's checks" (any constant other modules do not use).
+_ORDER_LOCK_CLASS = 0x5EC1
+
+
+def _lock_order_id(session: Session, order_id: int) -> None:
+    """On PostgreSQL, serialise posts of one order id, also when they name different points (the
+    unique constraint only covers one printer's pair). SQLite's BEGIN IMMEDIATE already serialises."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_ORDER_LOCK_CLASS, order_id % 2**31)))
 
 
 def order_has_checks(session: Session, order_id: int) -> bool:

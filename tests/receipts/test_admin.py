@@ -53,6 +53,9 @@ def test_failed_checks_show_their_error(client, login, some_checks):
     page = client.get("/admin/check/?flt0_status_equals=new").get_data(as_text=True)
     assert page.count('data-failed="1"') == 3
     assert "OSError: disk full" in page
+    failed = client.get("/admin/check/?flt0_render_is=failed").get_data(as_text=True)
+    assert listed_ids(failed) == [5, 6, 7]
+    assert listed_ids(client.get("/admin/check/?flt0_render_is=waiting").get_data(as_text=True)) == []
 
 
 def test_checks_link_to_their_pdf(client, login, some_checks, app):
@@ -83,3 +86,11 @@ def test_check_details_and_status_form_open(client, login, some_checks):
     assert client.get("/admin/check/edit/?id=1").status_code == 200
     page = client.get("/admin/check/").get_data(as_text=True)
     assert "Point 1 kitchen (kitchen, point 1)" in page  # the printer filter offers the printers
+
+
+def test_waiting_checks_are_told_from_failed_ones(client, login, printers, order, monkeypatch):
+    monkeypatch.setattr("delivery.tasks.render_check", lambda check_id: None)  # queued, not yet run
+    assert client.post("/create_checks/", json=order).status_code == 200
+    login("admin")
+    assert listed_ids(client.get("/admin/check/?flt0_render_is=waiting").get_data(as_text=True)) == [1, 2]
+    assert listed_ids(client.get("/admin/check/?flt0_render_is=failed").get_data(as_text=True)) == []

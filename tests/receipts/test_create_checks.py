@@ -203,3 +203,10 @@ def test_the_three_paths_are_documented(client):
         assert method in spec["paths"][path], path
     assert spec["paths"]["/create_checks/"]["post"]["summary"].startswith("Create a check per printer")
     assert "application/pdf" in spec["paths"]["/check/"]["get"]["responses"]["200"]["content"]
+
+
+def test_printers_and_points_need_no_csrf_token(make_app, printers, order, fake_pdf):
+    csrf_app = make_app(WTF_CSRF_ENABLED=True)
+    client = csrf_app.test_client()
+    assert client.post("/create_checks/", json=order).status_code == 200
+    assert client.get("/new_checks/?api_key=key1").status_code == 200

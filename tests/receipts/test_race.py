@@ -70,3 +70,23 @@ def test_different_orders_at_once_all_succeed(app, printers, order, fake_pdf):
         thread.join(60)
     assert answers == [200] * 3
     assert printers.scalar(select(func.count()).select_from(Check)) == 6
+
+
+def test_concurrent_posts_of_one_order_at_different_points_make_one_set(app, printers, order, fake_pdf):
+    """The unique pair (printer, order) cannot see these clash; the order id lock does."""
+    barrier = threading.Barrier(2, timeout=30)
+    answers = []
+
+    def post(point):
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/create_checks/", json={**order, "point_id": point})
+        answers.append((response.status_code, response.get_json()))
+
+    threads = [threading.Thread(target=post, args=(point,)) for point in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(code for code, _ in answers) == [200, 400]
+    assert printers.scalar(select(func.count()).select_from(Check)) == 2

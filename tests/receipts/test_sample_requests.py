@@ -10,8 +10,11 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-SPECS = Path("/work/shared/specs/forfar/tests")
-LOCAL = Path(__file__).resolve().parent / "http"
+import pytest
+
+# The originals beside the repository (shared/specs/forfar/tests) when there; else the copies here.
+ROOT = Path(__file__).resolve().parents[2]
+CANDIDATES = [ROOT.parent / "shared" / "specs" / "forfar" / "tests", Path(__file__).resolve().parent / "http"]
 
 
 def parse_http_file(path: Path) -> list[dict]:
@@ -37,7 +40,7 @@ def parse_http_file(path: Path) -> list[dict]:
 
 
 def replay(client, name: str):
-    folder = SPECS if SPECS.exists() else LOCAL
+    folder = next(path for path in CANDIDATES if (path / name).exists())
     (request,) = parse_http_file(folder / name)
     return client.open(request["path"], method=request["method"], headers=request["headers"],
                        data=request["body"].encode("utf-8") or None)
@@ -70,3 +73,15 @@ def test_the_contract_example_order_is_accepted(client, printers, fake_pdf):
 
     example = json.loads(json.dumps(ORDER_EXAMPLE))
     assert client.post("/create_checks/", json=example).status_code == 200
+
+
+def test_the_example_of_api_yml_as_it_is(client, printers, fake_pdf):
+    """The Order example of the contract itself (phone a number, point an int), read from api.yml."""
+    yaml = pytest.importorskip("yaml")
+    spec_file = ROOT.parent / "shared" / "specs" / "forfar" / "api.yml"
+    if not spec_file.exists():
+        pytest.skip("forfar/api.yml is not beside the repository")
+    example = yaml.safe_load(spec_file.read_text(encoding="utf-8"))["components"]["schemas"]["Order"]["example"]
+    response = client.post("/create_checks/", json=example)
+    assert (response.status_code, response.get_json()) == (200, {"ok": "Чеки успешно созданы"})
+    assert client.post("/create_checks/", json=example).get_json() == {"error": "Для данного заказа уже созданы чеки"}

@@ -54,6 +54,46 @@ def app_context():
 configure_huey(load_settings())
 
 
+# --- Courier statistics (dispatch.md) ---------------------------------------------------------------
+# Both tasks recompute from the database; neither carries figures, so a retry or a late run is harmless.
+
+
+@huey.task(retries=3, retry_delay=5)
+def refresh_courier_stats_task(courier_id: int) -> None:
+    """Recompute one courier's statistics after a completion has committed."""
+    from delivery.extensions import db
+    from delivery.services.courier_stats import refresh_courier_stats
+
+    with app_context():
+        refresh_courier_stats(db.session(), courier_id)
+
+
+@huey.periodic_task(crontab(hour=0, minute=5))
+def refresh_all_courier_stats_task() -> None:
+    """Recompute every courier's statistics once a day, so idle days lower avg_day_orders."""
+    from delivery.extensions import db
+    from delivery.services.courier_stats import refresh_all
+
+    with app_context():
+        refresh_all(db.session())
+
+
+# --- The plan page's background run ---------------------------------------------------------------
+
+
+@huey.task()
+def plan_day(day_iso: str) -> None:
+    """Plan every waiting order for the day through the Lavka planning service (the plan page's run)."""
+    from datetime import date
+
+    from delivery.extensions import db
+    from delivery.services import planning
+
+    with app_context():
+        planning.assign_orders(db.session(), date.fromisoformat(day_iso))
+
+
+# --- Receipts (receipts.md) ------------------------------------------------------------------------
 # Retried with a pause: a busy database or a wkhtmltopdf crash is often gone a few seconds later.
 @huey.task(retries=3, retry_delay=5)
 def render_check(check_id: int, force: bool = False) -> str:
@@ -77,25 +117,5 @@ def render_check(check_id: int, force: bool = False) -> str:
         )
 
 
-# --- Courier statistics (dispatch.md) ---------------------------------------------------------------
-# Both tasks recompute from the database; neither carries figures, so a retry or a late run is harmless.
-
-
-@huey.task(retries=3, retry_delay=5)
-def refresh_courier_stats_task(courier_id: int) -> None:
-    """Recompute one courier's statistics after a completion has committed."""
-    from delivery.extensions import db
-    from delivery.services.courier_stats import refresh_courier_stats
-
-    with app_context():
-        refresh_courier_stats(db.session(), courier_id)
-
-
-@huey.periodic_task(crontab(hour=0, minute=5))
-def refresh_all_courier_stats_task() -> None:
-    """Recompute every courier's statistics once a day, so idle days lower avg_day_orders."""
-    from delivery.extensions import db
-    from delivery.services.courier_stats import refresh_all
-
-    with app_context():
-        refresh_all(db.session())
+# Connect the monitor's signal handlers wherever tasks run: the web app and every consumer.
+from delivery.services import task_monitor  # noqa: E402,F401

@@ -6,17 +6,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from delivery.services import task_monitor
 from delivery.models import CHECK_STATUSES, ORDER_STATUSES, Check, Courier, Order
 
 
 @dataclass
 class Counts:
-    """What the home page shows: couriers free/busy, orders and checks by status."""
+    """What the home page shows: couriers free/busy, orders and checks by status, tasks queued/failed."""
 
     couriers: int = 0
     couriers_busy: int = 0
     orders: dict[str, int] = field(default_factory=dict)
     checks: dict[str, int] = field(default_factory=dict)
+    tasks_queued: int = 0
+    tasks_failed: int = 0
 
     @property
     def couriers_free(self) -> int:
@@ -24,7 +27,7 @@ class Counts:
 
 
 def counts(session: Session) -> Counts:
-    """Count couriers, busy couriers, orders by status and checks by status in four queries."""
+    """Count couriers, busy couriers, orders and checks by status, and queued and failed tasks."""
     result = Counts()
     result.couriers = session.scalar(select(func.count()).select_from(Courier)) or 0
     busy = exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
@@ -33,4 +36,5 @@ def counts(session: Session) -> Counts:
     result.orders = {status: by_status.get(status, 0) for status in ORDER_STATUSES}
     by_check = dict(session.execute(select(Check.status, func.count()).group_by(Check.status)).all())
     result.checks = {status: by_check.get(status, 0) for status in CHECK_STATUSES}
+    result.tasks_queued, result.tasks_failed = task_monitor.counts(session)
     return result

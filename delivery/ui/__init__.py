@@ -1,13 +1,21 @@
 """The dispatcher's pages: one blueprint of server-rendered, htmx-enhanced views."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
+
+from delivery.domain.intervals import format_minute
 
 bp = Blueprint("ui", __name__)
 
 # Pages open to anonymous visitors; everything else in this blueprint asks for sign-in.
 PUBLIC_ENDPOINTS = {"ui.login"}
+
+# Endpoint name prefixes of each nav section, so a courier's card highlights "Couriers".
+_SECTIONS = (("ui.courier", "couriers"), ("ui.order", "orders"), ("ui.plan", "plan"),
+             ("ui.check", "checks"), ("ui.task", "tasks"))
 
 
 @bp.before_request
@@ -17,4 +25,30 @@ def require_sign_in():
     return redirect(url_for("ui.login", next=request.full_path.rstrip("?")))
 
 
-from delivery.ui import auth, home  # noqa: E402,F401  (views register on bp)
+@bp.app_template_filter("hhmm")
+def hhmm(minute: int | None) -> str:
+    return "—" if minute is None else format_minute(int(minute))
+
+
+@bp.app_template_filter("task_args")
+def task_args(stored: str | None) -> str:
+    """A run's recorded arguments as a call would read: `2, force=True`."""
+    try:
+        data = json.loads(stored or "{}")
+        parts = [json.dumps(a) for a in data.get("args", [])]
+        parts += [f"{k}={json.dumps(v)}" for k, v in data.get("kwargs", {}).items()]
+    except (ValueError, AttributeError, TypeError):
+        return stored or ""
+    return ", ".join(parts)
+
+
+@bp.app_context_processor
+def navigation():
+    def nav_section() -> str:
+        endpoint = request.endpoint or ""
+        return next((name for prefix, name in _SECTIONS if endpoint.startswith(prefix)), "home")
+
+    return {"nav_section": nav_section}
+
+
+from delivery.ui import auth, checks, couriers, home, orders, plan, tasks  # noqa: E402,F401  (views register on bp)

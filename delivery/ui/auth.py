@@ -29,7 +29,11 @@ def login():
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))
         error = "Wrong username or password."
-    return page("ui/login.html", error=error, next=request.args.get("next", "")), (401 if error else 200)
+    # Keep the typed username after a wrong password, so only the password needs typing again.
+    username = request.form.get("username", "")
+    return page("ui/login.html", error=error, username=username, next=request.args.get("next", "")), (
+        401 if error else 200
+    )
 
 
 @bp.post("/logout")

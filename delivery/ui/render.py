@@ -5,9 +5,15 @@ from flask import make_response, render_template
 from htmx_flask import request
 
 
+def wants_fragment() -> bool:
+    """True for htmx swaps; a history restore after a cache miss needs the whole page."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
 def page(template: str, fragment: str | None = None, **context):
     """Render `template`, or just `fragment` when htmx asks; caches must tell the two apart."""
-    chosen = fragment if (fragment and request.htmx and not request.htmx.boosted) else template
+    chosen = fragment if (fragment and wants_fragment()) else template
     response = make_response(render_template(chosen, **context))
     response.headers.add("Vary", "HX-Request")
     return response

@@ -1,0 +1,181 @@
+"""Tables of the dispatcher's pages: couriers, orders and checks with their filters and paging.
+
+The pages only read here; every write goes through the domain's own services. Filters arrive as
+plain strings from the query string and are checked here, so a hand-edited URL never reaches SQL
+as something unexpected: an unknown value simply filters nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from delivery.models import (
+    CHECK_STATUSES,
+    CHECK_TYPES,
+    COURIER_TYPES,
+    ORDER_STATUSES,
+    Check,
+    Courier,
+    CourierDistrict,
+    District,
+    Order,
+    Printer,
+    Trip,
+)
+
+T = TypeVar("T")
+PER_PAGE = 20
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of rows plus what the pager needs."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+    filters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query arguments of this page with some changed: the pager and filter links use them."""
+        merged = {**self.filters, "page": self.page, **changes}
+        return {k: v for k, v in merged.items() if v not in ("", None)}
+
+
+def _page_number(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+def _int_or_none(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def parse_date(raw: str | None) -> date | None:
+    """A `YYYY-MM-DD` string as a date, or None when empty or malformed."""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _paginate(session: Session, query: Select, page: int, per_page: int, filters: dict) -> Page:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    last = max(1, -(-total // per_page))
+    page = min(page, last)
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+    return Page(items=items, total=total, page=page, per_page=per_page, filters=filters)
+
+
+def districts(session: Session) -> list[District]:
+    """Every district by name, for the filter menus and forms."""
+    return list(session.scalars(select(District).order_by(District.name)))
+
+
+def printers(session: Session) -> list[Printer]:
+    """Every printer by point and name, for the checks filter."""
+    return list(session.scalars(select(Printer).order_by(Printer.point_id, Printer.name)))
+
+
+def _busy_clause():
+    # Busy means an assigned, uncompleted order, whichever door assigned it (dispatch.md).
+    return exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
+
+
+def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> Page[Courier]:
+    """Couriers filtered by type, district and free/busy, in registration order."""
+    ctype = args.get("type", "") if args.get("type") in COURIER_TYPES else ""
+    district = _int_or_none(args.get("district"))
+    state = args.get("state", "") if args.get("state") in ("free", "busy") else ""
+    query = select(Courier).order_by(Courier.id)
+    if ctype:
+        query = query.where(Courier.type == ctype)
+    if district is not None:
+        query = query.where(
+            exists().where(CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district)
+        )
+    if state == "busy":
+        query = query.where(_busy_clause())
+    elif state == "free":
+        query = query.where(~_busy_clause())
+    filters = {"type": ctype, "district": "" if district is None else str(district), "state": state}
+    return _paginate(session, query, _page_number(args.get("page")), per_page, filters)
+
+
+def busy_courier_ids(session: Session, courier_ids: list[int]) -> set[int]:
+    """Which of these couriers carry an assigned, uncompleted order."""
+    if not courier_ids:
+        return set()
+    rows = session.scalars(
+        select(Order.courier_id).where(Order.courier_id.in_(courier_ids), Order.status == "assigned")
+    )
+    return set(rows)
+
+
+def orders(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> Page[Order]:
+    """Orders filtered by status, district and day, newest first.
+
+    An order belongs to a day when it was created, planned or completed on it.
+    """
+    status = args.get("status", "") if args.get("status") in ORDER_STATUSES else ""
+    district = _int_or_none(args.get("district"))
+    day = parse_date(args.get("date"))
+    query = select(Order).order_by(Order.id.desc())
+    if status:
+        query = query.where(Order.status == status)
+    if district is not None:
+        query = query.where(Order.district_id == district)
+    if day is not None:
+        start = datetime.combine(day, time.min)
+        end = start + timedelta(days=1)
+        query = query.where(
+            or_(
+                Order.created_at.between(start, end - timedelta(microseconds=1)),
+                Order.completed_at.between(start, end - timedelta(microseconds=1)),
+                Order.trip_id.in_(select(Trip.id).where(Trip.date == day)),
+            )
+        )
+    filters = {
+        "status": status,
+        "district": "" if district is None else str(district),
+        "date": day.isoformat() if day else "",
+    }
+    return _paginate(session, query, _page_number(args.get("page")), per_page, filters)
+
+
+def checks(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> Page[Check]:
+    """Checks filtered by printer, type and status, newest first."""
+    printer = _int_or_none(args.get("printer"))
+    ctype = args.get("type", "") if args.get("type") in CHECK_TYPES else ""
+    status = args.get("status", "") if args.get("status") in CHECK_STATUSES else ""
+    query = select(Check).order_by(Check.id.desc())
+    if printer is not None:
+        query = query.where(Check.printer_id == printer)
+    if ctype:
+        query = query.where(Check.type == ctype)
+    if status:
+        query = query.where(Check.status == status)
+    filters = {"printer": "" if printer is None else str(printer), "type": ctype, "status": status}
+    return _paginate(session, query, _page_number(args.get("page")), per_page, filters)

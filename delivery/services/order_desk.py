@@ -1,0 +1,55 @@
+"""The orders page's actions, each one call into the live-dispatch service.
+
+The dispatch rule (which courier gets an order) and completion live in `services/dispatch.py`;
+this module only turns their answers into what a dispatcher reads on the page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from delivery.errors import ApiError
+from delivery.models import Courier, Order
+from delivery.services import dispatch as live
+
+
+@dataclass
+class DispatchOutcome:
+    """What became of a dispatched order: its courier, or why none could take it."""
+
+    ok: bool
+    message: str
+    order: Order | None = None
+    courier: Courier | None = None
+
+
+def get_order(session: Session, order_id: int) -> Order:
+    """One order by id; 404 when unknown."""
+    order = session.get(Order, order_id)
+    if order is None:
+        raise ApiError(404, f"No order {order_id}")
+    return order
+
+
+def dispatch(session: Session, name: str, district: str) -> DispatchOutcome:
+    """Hand a new order to a free courier of its district; say who got it or why nobody did."""
+    try:
+        result = live.dispatch_order(session, name, district)
+    except ApiError as error:
+        return DispatchOutcome(ok=False, message=error.message)
+    order = session.scalar(select(Order).where(Order.uuid == result["order_id"]))
+    courier = session.scalar(select(Courier).where(Courier.uuid == result["courier_id"]))
+    return DispatchOutcome(
+        ok=True, order=order, courier=courier,
+        message=f"{order.display_name} went to {courier.display_name}.",
+    )
+
+
+def complete(session: Session, order_id: int) -> Order:
+    """Complete an assigned order through the dispatch service (409 when already completed)."""
+    order = get_order(session, order_id)
+    live.complete_order(session, order.uuid)
+    session.refresh(order)
+    return order

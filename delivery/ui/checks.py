@@ -1,0 +1,45 @@
+"""Checks: the filtered table with live statuses, PDF preview and download, re-render."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, request, send_file, url_for
+from htmx_flask import make_response
+
+from delivery.errors import ApiError
+from delivery.extensions import db
+from delivery.services import check_desk, listing
+from delivery.ui import bp
+from delivery.ui.render import page, wants_fragment
+
+
+@bp.get("/ui/checks")
+def checks():
+    """List checks by printer, type and status; the table refreshes while the worker renders."""
+    result = listing.checks(db.session(), request.args)
+    return page(
+        "ui/checks.html", "ui/_checks_table.html", result=result, printers=listing.printers(db.session())
+    )
+
+
+@bp.get("/ui/checks/<int:check_id>/pdf")
+def check_pdf(check_id: int):
+    """Serve a check's PDF: inline for the preview, as an attachment with ?download=1."""
+    check, path = check_desk.pdf_path(db.session(), check_id, current_app.config["MEDIA_ROOT"])
+    return send_file(
+        path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
+        download_name=check.file_name, max_age=0,
+    )
+
+
+@bp.post("/ui/checks/<int:check_id>/render")
+def check_render(check_id: int):
+    """Queue a check for rendering again (a failed or lost PDF)."""
+    message = None
+    try:
+        check_desk.rerender(db.session(), check_id)
+    except ApiError as error:
+        message = error.message
+    check = check_desk.get_check(db.session(), check_id)
+    if not wants_fragment():
+        flash(message or f"Check {check_id} queued for rendering.")
+        return redirect(request.referrer or url_for("ui.checks"))
+    return make_response(page("ui/checks.html", "ui/_check_row.html", c=check, message=message))

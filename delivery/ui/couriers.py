@@ -1,0 +1,102 @@
+"""Couriers: the filtered table, the create and edit forms, and the courier card."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import redirect, request, url_for
+from htmx_flask import make_response
+
+from delivery.errors import ApiError
+from delivery.extensions import db
+from delivery.services import courier_profiles, listing
+from delivery.ui import bp
+from delivery.ui.forms import CourierForm, split_intervals, split_names
+from delivery.ui.render import page, wants_fragment
+
+
+@bp.get("/ui/couriers")
+def couriers():
+    """List couriers, filtered by type, district and free/busy, a page at a time."""
+    result = listing.couriers(db.session(), request.args)
+    busy = listing.busy_courier_ids(db.session(), [c.id for c in result.items])
+    return page(
+        "ui/couriers.html", "ui/_couriers_table.html",
+        result=result, busy=busy, districts=listing.districts(db.session()),
+    )
+
+
+def _form(courier=None) -> CourierForm:
+    form = CourierForm(obj=None)
+    form.districts.choices = [(d.id, d.name) for d in listing.districts(db.session())]
+    if courier is not None and request.method == "GET":
+        form.name.data = courier.name or ""
+        form.type.data = courier.type
+        form.districts.data = list(dict.fromkeys(courier.region_ids))
+        form.working_hours.data = ", ".join(courier.working_hours)
+    return form
+
+
+def _saved(courier_id: int):
+    target = url_for("ui.courier_card", courier_id=courier_id)
+    if wants_fragment():
+        # htmx swaps only the form; a saved courier is a new page, so navigate like a redirect would.
+        return make_response("", redirect=target)
+    return redirect(target)
+
+
+def _form_page(form: CourierForm, courier=None, error: str | None = None, status: int = 200):
+    return page(
+        "ui/courier_form.html", "ui/_courier_form.html", form=form, courier=courier, error=error
+    ), status
+
+
+@bp.route("/ui/couriers/new", methods=["GET", "POST"])
+def courier_new():
+    """Register a courier with its name, type, districts and working hours."""
+    form = _form()
+    if not form.validate_on_submit():
+        return _form_page(form, status=422 if request.method == "POST" else 200)
+    try:
+        courier = courier_profiles.register(
+            db.session(),
+            name=form.name.data,
+            courier_type=form.type.data,
+            district_ids=form.districts.data,
+            new_district_names=split_names(form.new_districts.data),
+            working_hours=split_intervals(form.working_hours.data),
+        )
+    except ApiError as error:
+        return _form_page(form, error=error.message, status=error.status)
+    return _saved(courier.id)
+
+
+@bp.route("/ui/couriers/<int:courier_id>/edit", methods=["GET", "POST"])
+def courier_edit(courier_id: int):
+    """Edit a courier's name, type, districts and working hours."""
+    courier = courier_profiles.get_courier(db.session(), courier_id)
+    form = _form(courier)
+    if not form.validate_on_submit():
+        return _form_page(form, courier, status=422 if request.method == "POST" else 200)
+    try:
+        courier_profiles.update_courier(
+            db.session(), courier_id,
+            name=form.name.data,
+            courier_type=form.type.data,
+            district_ids=form.districts.data,
+            new_district_names=split_names(form.new_districts.data),
+            working_hours=split_intervals(form.working_hours.data),
+        )
+    except ApiError as error:
+        return _form_page(form, courier, error=error.message, status=error.status)
+    return _saved(courier_id)
+
+
+@bp.get("/ui/couriers/<int:courier_id>")
+def courier_card(courier_id: int):
+    """Show a courier's card: active order, statistics, earnings and rating, and the day's trips."""
+    today = date.today()
+    start = listing.parse_date(request.args.get("start")) or today - timedelta(days=7)
+    end = listing.parse_date(request.args.get("end")) or today + timedelta(days=1)
+    day = listing.parse_date(request.args.get("day")) or today
+    card = courier_profiles.card(db.session(), courier_id, start=start, end=end, day=day)
+    return page("ui/courier_card.html", "ui/_courier_card.html", card=card)

@@ -1,0 +1,82 @@
+"""Orders: the filtered table, live dispatch of a new order, completion, and file imports."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from htmx_flask import make_response
+
+from delivery.errors import ApiError
+from delivery.extensions import db
+from delivery.services import imports, listing, order_desk
+from delivery.ui import bp
+from delivery.ui.forms import DispatchForm, ImportForm
+from delivery.ui.render import page, wants_fragment
+
+# Tables listen for this event to reload themselves after something changed an order.
+ORDERS_CHANGED = "orders-changed"
+
+
+def _dispatch_form() -> DispatchForm:
+    form = DispatchForm()
+    form.district.choices = [("", "Choose…")] + [(d.name, d.name) for d in listing.districts(db.session())]
+    return form
+
+
+@bp.get("/ui/orders")
+def orders():
+    """List orders, filtered by status, district and day, a page at a time."""
+    result = listing.orders(db.session(), request.args)
+    return page(
+        "ui/orders.html", "ui/_orders_table.html",
+        result=result, districts=listing.districts(db.session()),
+        form=_dispatch_form(), import_form=ImportForm(),
+    )
+
+
+@bp.post("/ui/orders/dispatch")
+def order_dispatch():
+    """Dispatch a new order at once to a free courier of its district."""
+    form = _dispatch_form()
+    outcome = None
+    if form.validate_on_submit():
+        outcome = order_desk.dispatch(db.session(), form.name.data, form.district.data)
+    if not wants_fragment():
+        if outcome is not None:
+            flash(outcome.message)
+        return redirect(url_for("ui.orders"))
+    status = 200 if outcome is None or outcome.ok else 409
+    response = make_response(
+        page("ui/orders.html", "ui/_dispatch_form.html", form=form, outcome=outcome),
+        trigger=ORDERS_CHANGED if outcome is not None and outcome.ok else None,
+    )
+    return response, (422 if form.errors else status)
+
+
+@bp.post("/ui/orders/<int:order_id>/complete")
+def order_complete(order_id: int):
+    """Complete an assigned order; its courier is free again."""
+    try:
+        order = order_desk.complete(db.session(), order_id)
+        message = None
+    except ApiError as error:
+        order, message = order_desk.get_order(db.session(), order_id), error.message
+    if not wants_fragment():
+        flash(message or f"{order.display_name} completed.")
+        return redirect(request.referrer or url_for("ui.orders"))
+    # Only the row changes: reloading the table here would throw away the keyboard focus.
+    return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
+
+
+@bp.route("/ui/orders/import", methods=["GET", "POST"])
+def orders_import():
+    """Import couriers or orders from a CSV or JSON file, reporting each row that failed."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        report = imports.import_file(db.session(), form.kind.data, upload.filename or "", upload.read())
+    status = 422 if form.errors else 200
+    response = make_response(
+        page("ui/import.html", "ui/_import_result.html", import_form=form, report=report),
+        trigger=ORDERS_CHANGED if report is not None and report.created else None,
+    )
+    return response, status

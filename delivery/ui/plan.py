@@ -1,0 +1,60 @@
+"""The day's plan: pick a date, run the planner in the background, see the timeline."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import redirect, request, url_for
+from htmx_flask import make_response
+
+from delivery.extensions import db
+from delivery.services import day_plan, listing
+from delivery.ui import bp
+from delivery.ui.forms import PlanForm
+from delivery.ui.render import page, wants_fragment
+
+# The status fragment fires this when the run ends, and the timeline reloads itself on it.
+PLAN_DONE = "plan-done"
+
+
+def _day() -> date:
+    return listing.parse_date(request.values.get("date")) or date.today()
+
+
+@bp.get("/ui/plan")
+def plan():
+    """Show the timeline of a day's trips and the orders still waiting, with why."""
+    day = _day()
+    form = PlanForm(data={"date": day})
+    return page(
+        "ui/plan.html", "ui/_timeline.html", form=form, tl=day_plan.timeline(db.session(), day), run=None
+    )
+
+
+@bp.post("/ui/plan")
+def plan_run():
+    """Start planning the chosen day in the background."""
+    form = PlanForm()
+    if not form.validate_on_submit():
+        return page("ui/plan.html", "ui/_plan_status.html", form=form, run=None,
+                    done=True, tl=day_plan.timeline(db.session(), _day()), error="Pick a valid date."), 422
+    day = form.date.data
+    task_id = day_plan.start_run(db.session(), day)
+    if not wants_fragment():
+        return redirect(url_for("ui.plan_status", task_id=task_id, date=day.isoformat()))
+    return _status(task_id, day)
+
+
+def _status(task_id: str, day: date):
+    run = day_plan.run_status(db.session(), task_id)
+    done = run.status not in ("enqueued", "scheduled", "executing", "retrying")
+    response = page(
+        "ui/plan_run.html", "ui/_plan_status.html", run=run, done=done, day=day, error=None
+    )
+    # The full page shows the fresh timeline by itself; a fragment asks the page to reload its own.
+    return make_response(response, trigger=PLAN_DONE if done and wants_fragment() else None)
+
+
+@bp.get("/ui/plan/runs/<task_id>")
+def plan_status(task_id: str):
+    """Show how a planning run is going; the fragment polls itself until the run ends."""
+    return _status(task_id, _day())

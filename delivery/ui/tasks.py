@@ -1,0 +1,38 @@
+"""Tasks: the Huey monitor, with queue sizes, recent runs, failures and retry."""
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+
+from delivery.errors import ApiError
+from delivery.extensions import db
+from delivery.services import task_monitor
+from delivery.ui import bp
+from delivery.ui.render import page, wants_fragment
+
+
+def _overview_page(message: str | None = None, status_code: int = 200):
+    status = request.args.get("status", "")
+    overview = task_monitor.overview(db.session(), status=status)
+    return page(
+        "ui/tasks.html", "ui/_tasks_body.html", overview=overview, status=status, message=message
+    ), status_code
+
+
+@bp.get("/ui/tasks")
+def tasks():
+    """Show queued and scheduled tasks, recent runs with duration and outcome, and failures."""
+    return _overview_page()
+
+
+@bp.post("/ui/tasks/<task_id>/retry")
+def task_retry(task_id: str):
+    """Queue a failed task again with its arguments."""
+    try:
+        new_id = task_monitor.retry(db.session(), task_id)
+        message, code = f"Queued again as {new_id}.", 200
+    except ApiError as error:
+        message, code = error.message, error.status
+    if not wants_fragment():
+        flash(message)
+        return redirect(url_for("ui.tasks"))
+    return _overview_page(message, code)

@@ -1,0 +1,120 @@
+"""A real server for the browser tests: werkzeug on a free port, a migrated temporary SQLite file,
+demo data, a Huey consumer in threads started when a test needs it, and headless Debian Chromium.
+
+Chromium comes from Debian (`/usr/bin/chromium`), not Playwright's download. Without it the tests
+skip, except in CI (CI=true), where a missing browser is a failure.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from delivery import tasks
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+USER, PASSWORD = "dispatcher", "dispatcher"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+class QueueWorker:
+    """A Huey consumer in this process's threads; a test starts it when it wants tasks to run."""
+
+    def __init__(self):
+        self.consumer = None
+
+    def start(self) -> None:
+        if self.consumer is None:
+            from huey.consumer import Consumer
+
+            self.consumer = Consumer(tasks.huey, workers=2, periodic=False, initial_delay=0.01,
+                                     max_delay=0.1, check_worker_health=False)
+            self.consumer.start()
+
+    def stop(self) -> None:
+        if self.consumer is not None:
+            self.consumer.stop(graceful=True)
+            self.consumer = None
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Yield (base URL, app, queue worker) of a server on 127.0.0.1 and a free port."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from delivery.app import create_app
+    from delivery.extensions import db
+    from delivery.services.fixtures import load_demo
+
+    root = tmp_path_factory.mktemp("browser")
+    app = create_app({
+        "DATABASE_URL": f"sqlite:///{root / 'delivery.db'}",
+        "REDIS_URL": "",
+        "SECRET_KEY": "browser-tests",
+        "RATE_LIMIT": "off",
+        "MEDIA_ROOT": str(root / "media"),
+        "HUEY_IMMEDIATE": False,
+        "HUEY_NAME": "delivery-browser",
+        "HUEY_SQLITE_PATH": str(root / "huey.db"),
+    })
+    with app.app_context():
+        upgrade()
+        load_demo(db.session)
+    previous_app = tasks._app
+    tasks._app = app  # the consumer's threads use this app (and its database), not a fresh default one
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    worker = QueueWorker()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app, worker
+    finally:
+        worker.stop()
+        server.shutdown()
+        thread.join(timeout=10)
+        tasks._app = previous_app
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright."""
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A signed-in page; a screenshot of where the test ended is saved under screenshots/."""
+    base_url, _, _ = live_server
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/login")
+    page.get_by_label("Username").fill(USER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base_url + "/")
+    yield page
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

@@ -1,0 +1,32 @@
+"""Every page is closed to anonymous visitors; htmx history restores get whole pages."""
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import HX
+
+
+@pytest.mark.parametrize(
+    "method,url",
+    [
+        ("get", "/"), ("get", "/ui/couriers"), ("get", "/ui/couriers/new"), ("post", "/ui/couriers/new"),
+        ("get", "/ui/couriers/1"), ("get", "/ui/couriers/1/edit"), ("get", "/ui/orders"),
+        ("post", "/ui/orders/dispatch"), ("post", "/ui/orders/1/complete"), ("get", "/ui/orders/import"),
+        ("get", "/ui/plan"), ("post", "/ui/plan"), ("get", "/ui/plan/runs/x"), ("get", "/ui/checks"),
+        ("get", "/ui/checks/1/pdf"), ("post", "/ui/checks/1/render"), ("get", "/ui/tasks"),
+        ("post", "/ui/tasks/x/retry"), ("get", "/admin/"),
+    ],
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client, method, url):
+    response = getattr(client, method)(url, headers=HX)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_history_restore_gets_the_whole_page(signed_in, demo):
+    response = signed_in.get("/ui/couriers?type=FOOT", headers={**HX, "HX-History-Restore-Request": "true"})
+    assert "<html" in response.get_data(as_text=True)
+
+
+def test_nav_marks_the_current_section(signed_in, demo):
+    page = signed_in.get("/ui/couriers/1").get_data(as_text=True)
+    assert '<a href="/ui/couriers" aria-current="page">Couriers</a>' in page

@@ -1,0 +1,118 @@
+"""The orders pages: table with filters and paging, and the import page."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+
+from delivery.models import Order
+from tests.ui.conftest import HX, both
+
+
+def test_table_full_and_fragment(signed_in, demo):
+    full, fragment = both(signed_in, "/ui/orders")
+    assert "Dispatch a new order" in full and 'id="orders-table"' in full
+    assert "Order 6" in fragment and "Order 1" in fragment and "Dispatch a new order" not in fragment
+
+
+def test_filters(signed_in, demo):
+    order = demo.get(Order, 2)
+    order.status, order.courier_id = "assigned", 1
+    old = demo.get(Order, 5)
+    old.created_at = datetime.now() - timedelta(days=10)
+    demo.commit()
+    _, text = both(signed_in, "/ui/orders?status=assigned")
+    assert "Order 2" in text and "Order 1<" not in text and "Complete Order 2" in text
+    _, text = both(signed_in, "/ui/orders?district=2")
+    assert "Order 3" in text and "Order 6" in text and "Order 1<" not in text
+    _, text = both(signed_in, f"/ui/orders?date={date.today().isoformat()}")
+    assert "Order 1<" in text and "Order 5<" not in text
+    _, text = both(signed_in, "/ui/orders?date=not-a-date&status=lost")
+    assert "Order 5<" in text
+
+
+def test_paging(signed_in, demo):
+    for _ in range(30):
+        demo.add(Order(weight=1, district_id=1, delivery_hours=["10:00-11:00"], cost=1))
+    demo.commit()
+    _, first = both(signed_in, "/ui/orders?status=new")
+    assert "Page 1 of 2" in first and "page=2" in first and "status=new" in first
+    _, second = both(signed_in, "/ui/orders?status=new&page=2")
+    assert "Page 2 of 2" in second and "Order 1<" in second
+
+
+def test_import_page_full_and_fragment(signed_in, demo):
+    full, fragment = both(signed_in, "/ui/orders/import")
+    assert 'hx-encoding="multipart/form-data"' in full and "<progress" in full
+    assert "<form" not in fragment
+
+
+def test_import_refuses_unreadable_files(signed_in, demo):
+    response = signed_in.post(
+        "/ui/orders/import", headers=HX, content_type="multipart/form-data",
+        data={"kind": "orders", "file": (io.BytesIO(b"weight,cost\n1,2\n"), "orders.csv")},
+    )
+    assert response.status_code == 200
+    assert "the CSV header lacks regions, delivery_hours" in response.get_data(as_text=True)
+    response = signed_in.post(
+        "/ui/orders/import", headers=HX, content_type="multipart/form-data",
+        data={"kind": "orders", "file": (io.BytesIO(b"{nope"), "orders.json")},
+    )
+    assert "not valid JSON" in response.get_data(as_text=True)
+    response = signed_in.post(
+        "/ui/orders/import", headers=HX, content_type="multipart/form-data",
+        data={"kind": "orders", "file": (io.BytesIO(b"x"), "orders.txt")},
+    )
+    assert response.status_code == 422 and "A .csv or .json file" in response.get_data(as_text=True)
+
+
+def test_dispatch_says_who_got_it_or_why_not(signed_in, demo):
+    ok = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Soup", "district": "South"})
+    body = ok.get_data(as_text=True)
+    assert ok.status_code == 200 and ok.headers["HX-Trigger"] == "orders-changed"
+    assert "Soup went to Vera" in body or "Soup went to Gleb" in body
+    signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Tea", "district": "South"})
+    refused = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Cake", "district": "South"})
+    assert refused.status_code == 409 and "No free courier in district South" in refused.get_data(as_text=True)
+    assert "HX-Trigger" not in refused.headers
+    missing = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "", "district": "South"})
+    assert missing.status_code == 422 and 'aria-invalid="true"' in missing.get_data(as_text=True)
+    plain = signed_in.post("/ui/orders/dispatch", data={"name": "Pie", "district": "Center"})
+    assert plain.status_code == 302
+
+
+def test_complete_button(signed_in, demo):
+    signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Soup", "district": "Center"})
+    demo.rollback()
+    soup = demo.query(Order).filter_by(name="Soup").one()
+    done = signed_in.post(f"/ui/orders/{soup.id}/complete", headers=HX)
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and 'data-status="completed"' in text and "<html" not in text
+    again = signed_in.post(f"/ui/orders/{soup.id}/complete", headers=HX)
+    assert "Order already completed" in again.get_data(as_text=True)
+    plain = signed_in.post(f"/ui/orders/{soup.id}/complete")
+    assert plain.status_code == 302
+    assert signed_in.post("/ui/orders/999/complete", headers=HX).status_code == 404
+
+
+def test_import_rows_with_errors(signed_in, demo):
+    csv = (b"courier_type,regions,working_hours\n"
+           b"BIKE,1;2,09:00-12:00;13:00-18:00\n"
+           b"JET,1,09:00-12:00\n"
+           b"AUTO,3,18:00-09:00\n"
+           b"FOOT,4,10:00-14:00\n")
+    response = signed_in.post(
+        "/ui/orders/import", headers=HX, content_type="multipart/form-data",
+        data={"kind": "couriers", "file": (io.BytesIO(csv), "couriers.csv")},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Imported 2 of 4 couriers" in text
+    assert "<th scope=\"row\">2</th>" in text and "courier_type must be FOOT, BIKE or AUTO" in text
+    assert "<th scope=\"row\">3</th>" in text
+    body = b'{"orders": [{"weight": 2, "regions": 1, "delivery_hours": ["10:00-11:00"], "cost": 10},' \
+           b' {"weight": 2, "regions": 99999999999, "delivery_hours": ["10:00-11:00"], "cost": 10}]}'
+    response = signed_in.post(
+        "/ui/orders/import", headers=HX, content_type="multipart/form-data",
+        data={"kind": "orders", "file": (io.BytesIO(body), "orders.json")},
+    )
+    text = response.get_data(as_text=True)
+    assert "Imported 1 of 2 orders" in text and "regions" in text

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from delivery.domain.intervals import format_minute
@@ -49,6 +49,17 @@ def navigation():
         return next((name for prefix, name in _SECTIONS if endpoint.startswith(prefix)), "home")
 
     return {"nav_section": nav_section}
+
+
+@bp.app_context_processor
+def pdf_notice():
+    # Looked up per page, not once at start-up: installing wkhtmltopdf makes the notice go away.
+    def pdf_missing_hint() -> str | None:
+        from delivery.printing import INSTALL_HINT, find_wkhtmltopdf
+
+        return None if find_wkhtmltopdf(current_app.config.get("WKHTMLTOPDF")) else INSTALL_HINT
+
+    return {"pdf_missing_hint": pdf_missing_hint}
 
 
 from delivery.ui import auth, checks, couriers, home, orders, plan, tasks  # noqa: E402,F401  (views register on bp)

@@ -118,4 +118,7 @@ def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # Threads of one process share the file; the busy timeout queues writers instead of failing them.
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # values_plus_batch: executemany UPDATEs (planning assigns thousands of orders) go in pages, not
+    # one round trip per row; INSERTs keep SQLAlchemy's multi-row VALUES.
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
+            "executemany_mode": "values_plus_batch"}

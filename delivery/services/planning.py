@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from delivery.domain.intervals import parse_interval
 from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, validate
 from delivery.errors import ApiError
 from delivery.models import Courier, Order, Trip
+from delivery.services.bulk import insert_with_ids
 from delivery.services.lavka_orders import order_dto
 from delivery.services.tx import write_transaction
 
@@ -77,31 +78,46 @@ def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> di
     return body
 
 
-def _persist(session: Session, day: date, trips: list[PlannedTrip], orders: dict[int, Order]) -> list[Trip]:
+def _persist(
+    session: Session, day: date, trips: list[PlannedTrip], orders: dict[int, Order]
+) -> list[tuple[Trip, list[Order]]]:
+    """Insert the trips and assign their orders in a few statements, not one per trip and order."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    created: list[Trip] = []
     # Sorted by courier and start, so group_order_ids increase the way the answer lists them.
-    for planned in sorted(trips, key=lambda t: (t.courier_id, t.start)):
-        trip = Trip(courier_id=planned.courier_id, date=day, start_minute=planned.start,
-                    end_minute=planned.orders[-1][1])
-        session.add(trip)
-        session.flush()
-        for order_id, minute in planned.orders:
-            order = orders[order_id]
-            order.status, order.courier_id, order.trip = "assigned", planned.courier_id, trip
-            order.planned_minute, order.assigned_at = minute, now
-        created.append(trip)
-    session.flush()
-    return created
+    planned = sorted(trips, key=lambda t: (t.courier_id, t.start))
+    ids = insert_with_ids(session, Trip.__table__, [
+        {"courier_id": t.courier_id, "date": day, "start_minute": t.start, "end_minute": t.orders[-1][1],
+         "created_at": now}
+        for t in planned
+    ])
+    table = Order.__table__
+    assign = (
+        update(table)
+        .where(table.c.id == bindparam("o_id"), table.c.status == "new")
+        .values(status="assigned", courier_id=bindparam("o_courier"), trip_id=bindparam("o_trip"),
+                planned_minute=bindparam("o_minute"), assigned_at=now)
+    )
+    rows = [
+        {"o_id": order_id, "o_courier": t.courier_id, "o_trip": trip_id, "o_minute": minute}
+        for trip_id, t in zip(ids, planned) for order_id, minute in t.orders
+    ]
+    if rows:
+        session.execute(assign, rows, execution_options={"synchronize_session": False})
+    # The answer is built from memory, in delivery order, not read back; the loaded Order objects are
+    # left untouched so that the commit does not write them again one by one.
+    return [
+        (Trip(id=trip_id, courier_id=t.courier_id, date=day, start_minute=t.start, end_minute=t.orders[-1][1]),
+         [orders[order_id] for order_id, _ in t.orders])
+        for trip_id, t in zip(ids, planned)
+    ]
 
 
-def _body(day: date, trips: Iterable[Trip], only_courier: int | None = None) -> dict[str, Any]:
+def _body(day: date, trips: Iterable[tuple[Trip, list[Order]]], only_courier: int | None = None) -> dict[str, Any]:
     """`{date, couriers:[{courier_id, orders:[{group_order_id, orders:[OrderDto]}]}]}`."""
     by_courier: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for trip in sorted(trips, key=lambda t: (t.courier_id, t.start_minute, t.id)):
-        ordered = sorted(trip.orders, key=lambda o: (o.planned_minute or 0, o.id))
+    for trip, trip_orders in sorted(trips, key=lambda pair: (pair[0].courier_id, pair[0].start_minute, pair[0].id)):
         by_courier[trip.courier_id].append(
-            {"group_order_id": trip.id, "orders": [order_dto(o) for o in ordered]})
+            {"group_order_id": trip.id, "orders": [order_dto(o) for o in trip_orders]})
     if only_courier is not None and only_courier not in by_courier:
         by_courier[only_courier] = []
     return {
@@ -117,4 +133,4 @@ def assignments(session: Session, day: date, courier_id: int | None = None) -> d
         if session.get(Courier, courier_id) is None:
             raise ApiError(400, f"no courier {courier_id}")
         query = query.where(Trip.courier_id == courier_id)
-    return _body(day, session.scalars(query).all(), courier_id)
+    return _body(day, [(trip, trip.orders) for trip in session.scalars(query).all()], courier_id)

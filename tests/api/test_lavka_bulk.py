@@ -48,3 +48,20 @@ def test_thousands_of_orders_take_a_few_statements(app, client, session):
     assert [o["cost"] for o in response.get_json()] == list(range(N))
     assert len(seen) < 30
     assert session.scalar(select(func.count()).select_from(Order)) == N
+
+
+def test_planning_many_orders_takes_a_few_statements(app, client, session):
+    """Persisting a plan is a few multi-row statements, whatever the number of trips and orders."""
+    couriers = [courier("AUTO", [i % 5 + 1], ["08:00-20:00"]) for i in range(60)]
+    assert client.post("/couriers", json={"couriers": couriers}).status_code == 200
+    orders = [order(1.0, i % 5 + 1, ["08:00-20:00"], 100 + i) for i in range(600)]
+    assert client.post("/orders", json={"orders": orders}).status_code == 200
+    with counted_statements(app) as seen:
+        response = client.post("/orders/assign?date=2026-06-01")
+    assert response.status_code == 201
+    planned = [o for c in response.get_json()[0]["couriers"] for t in c["orders"] for o in t["orders"]]
+    assert len(planned) == 600
+    assert len(seen) < 40, seen
+    assert session.scalar(select(func.count()).select_from(Order).where(Order.status == "assigned")) == 600
+    stored = client.get("/couriers/assignments?date=2026-06-01").get_json()
+    assert stored == response.get_json()[0]

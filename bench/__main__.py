@@ -10,6 +10,7 @@ import sys
 
 BENCHMARKS = {
     "planner": "bench.planner.report",
+    "planning_request": "bench.planning_request",
     "lavka": "bench.lavka",
     "dispatch": "bench.dispatch",
     "receipts": "bench.receipts",

@@ -190,7 +190,7 @@ class Plan:
             schedule.trips.insert(pos, trip)
         else:
             schedule.trips[pos] = trip
-        schedule.refresh()
+        schedule.update(pos, is_new)
         self._set_where(order.index, ci)
         self.count += 1
         self.cost += delta

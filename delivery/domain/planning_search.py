@@ -135,31 +135,38 @@ class Plan:
         lo_i = bisect_left(schedule.start_by, w_lo - longest - rules.first_order_minutes)
         hi_i = bisect_right(schedule.end_by, w_hi + longest)
         # Delivering the order first changes which cost is paid in full; elsewhere it adds 0.8 x its cost.
-        inner_delta = rules.pay * 4 * order.cost
+        pay = rules.pay
+        inner_delta = pay * 4 * order.cost
         windows = order.windows
         end_by, start_by = schedule.end_by, schedule.start_by
         n = len(trips)
+        max_orders, max_regions, max_weight = rules.max_orders, rules.max_regions, rules.max_weight
+        region, step = order.region, rules.next_order_minutes
         for i in range(lo_i, hi_i):
             trip = trips[i]
-            if (len(trip.seq) >= rules.max_orders or trip.weight + order.weight > rules.max_weight
-                    or (order.region not in trip.regions and len(trip.regions) >= rules.max_regions)):
+            if (len(trip.seq) >= max_orders or trip.weight + order.weight > max_weight
+                    or (region not in trip.regions and len(trip.regions) >= max_regions)):
                 continue
             # The grown trip starts after the previous trip ends and ends before the next one starts,
             # and the order is delivered in between; skip the trip if no window meets that gap.
-            gap_lo = end_by[i - 1] + rules.next_order_minutes if i > 0 else w_lo
+            gap_lo = end_by[i - 1] + step if i > 0 else w_lo
             gap_hi = start_by[i + 1] if i + 1 < n else w_hi
-            if not any(a <= gap_hi and b >= gap_lo for a, b in windows):
+            for a, b in windows:
+                if a <= gap_hi and b >= gap_lo:
+                    break
+            else:
                 continue
             old_first = trip.seq[0].cost
-            for seq in _positions(trip.seq, order, rules.max_regions):
-                delta = inner_delta + rules.pay * (seq[0].cost - old_first)
+            for seq in _positions(trip.seq, order, max_regions):
+                delta = inner_delta + pay * (seq[0].cost - old_first)
                 if (bound is not None and delta >= bound) or (best is not None and delta >= best[0]):
                     continue
                 shape = trip_shape(rules, seq)
                 if shape is None or schedule.fit(shape[1], shape[0], i, i + 1) is None:
                     continue
-                new_trip = make_trip(courier, seq)
-                assert new_trip is not None
+                # Build the trip from the shape just computed rather than timing it again.
+                new_trip = Trip(seq, shape[0], tuple(shape[1]), trip.cost5 + delta,
+                                sum(o.weight for o in seq), trip.regions | {region})
                 best = (delta, courier.index, i, False, new_trip)
         delta = rules.pay * 5 * order.cost
         if (bound is None or delta < bound) and (best is None or delta < best[0]):

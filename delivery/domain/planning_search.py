@@ -129,19 +129,20 @@ class Plan:
         trips = schedule.trips
         best: Insertion | None = None
         w_lo, w_hi = order.windows[0][0], order.windows[-1][1]
-        # Only trips near the order's windows can take it: bisect the monotone prefix/suffix bounds
-        # with the longest possible trip as slack instead of scanning the whole day.
-        longest = rules.max_orders * rules.first_order_minutes
-        lo_i = bisect_left(schedule.start_by, w_lo - longest - rules.first_order_minutes)
-        hi_i = bisect_right(schedule.end_by, w_hi + longest)
+        # Only trips near the order's windows can take it. Grown trip i delivers the order at some
+        # minute d with end_by[i - 1] + next order time <= d <= start_by[i + 1] (see the per-trip test
+        # below); both bounds rise with i, so bisecting them gives the trips worth a look.
+        n = len(trips)
+        step = rules.next_order_minutes
+        lo_i = max(0, bisect_left(schedule.start_by, w_lo) - 1)
+        hi_i = min(n, bisect_right(schedule.end_by, w_hi - step) + 1)
         # Delivering the order first changes which cost is paid in full; elsewhere it adds 0.8 x its cost.
         pay = rules.pay
         inner_delta = pay * 4 * order.cost
         windows = order.windows
         end_by, start_by = schedule.end_by, schedule.start_by
-        n = len(trips)
         max_orders, max_regions, max_weight = rules.max_orders, rules.max_regions, rules.max_weight
-        region, step = order.region, rules.next_order_minutes
+        region = order.region
         for i in range(lo_i, hi_i):
             trip = trips[i]
             if (len(trip.seq) >= max_orders or trip.weight + order.weight > max_weight

@@ -14,28 +14,14 @@ import time
 import zlib
 
 from delivery.domain.planning_model import Order
-from delivery.domain.planning_schedule import make_trip
 from delivery.domain.planning_search import Plan
 
 STALL_ITERATIONS = 1500  # give up after this many attempts without a strictly better plan
 
 
-def plannable(state: Plan, order: Order) -> bool:
-    """Whether some courier could carry the order alone in an otherwise empty day."""
-    for courier in state.by_region.get(order.region, ()):
-        if courier.rules.max_weight < order.weight:
-            continue
-        trip = make_trip(courier, (order,))
-        if trip is not None and any(
-                y - x >= trip.duration and any(a <= y - trip.duration and b >= x for a, b in trip.feasible)
-                for x, y in courier.blocks):
-            return True
-    return False
-
-
 def construct(state: Plan) -> None:
     """Insert every plannable order, earliest deadline first (urgent orders have the fewest options)."""
-    state.candidates = [o for o in state.orders if plannable(state, o)]
+    state.candidates = [o for o in state.orders if state.plannable(o)]
     for order in sorted(state.candidates, key=lambda o: (o.windows[0][1], o.windows[-1][1], -o.cost, o.id)):
         state.insert(order)
 

@@ -69,6 +69,38 @@ class Schedule:
             t, b = placed
             self.start_by[i], self.start_block[i] = t, b
 
+    def update(self, pos: int, inserted: bool) -> None:
+        """Refresh the bounds after trip `pos` was inserted or replaced, touching only what moved.
+
+        Trips before `pos` keep their earliest ends and trips after it their latest starts. Going
+        right from `pos`, once a trip's earliest end comes out as before, every later one does too
+        (each depends only on its predecessor); the same holds for latest starts going left.
+        """
+        blocks = self.courier.blocks
+        trips = self.trips
+        n = len(trips)
+        end_by, end_block, start_by, start_block = self.end_by, self.end_block, self.start_by, self.start_block
+        if inserted:
+            for bounds in (end_by, end_block, start_by, start_block):
+                bounds.insert(pos, 0)
+        t, b = (end_by[pos - 1], end_block[pos - 1]) if pos > 0 else (-NEVER, 0)
+        for i in range(pos, n):
+            placed = _earliest(blocks, trips[i], t, b)
+            assert placed is not None, "schedule invariant broken"
+            s, b = placed
+            t = s + trips[i].duration
+            if i > pos and end_by[i] == t and end_block[i] == b:
+                break
+            end_by[i], end_block[i] = t, b
+        t, b = (start_by[pos + 1], start_block[pos + 1]) if pos + 1 < n else (NEVER, len(blocks) - 1)
+        for i in range(pos, -1, -1):
+            placed = _latest(blocks, trips[i], t, b)
+            assert placed is not None, "schedule invariant broken"
+            t, b = placed
+            if i < pos and start_by[i] == t and start_block[i] == b:
+                break
+            start_by[i], start_block[i] = t, b
+
     def fit(self, feasible: Sequence[Span], duration: int, p: int, q: int) -> int | None:
         """Earliest start for a trip placed after trips[:p] and before trips[q:], or None.
 

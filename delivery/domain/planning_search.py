@@ -8,9 +8,9 @@ the plan is valid after every step. Changes can be recorded and undone, which th
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from delivery.domain.planning_model import Courier, Order, trip_shape
+from delivery.domain.planning_model import Courier, Order, Span, trip_shape
 from delivery.domain.planning_schedule import Schedule, Trip, make_trip
 
 # An insertion: (cost increase x5, courier index, trip position, is_new_trip, the new trip).
@@ -35,9 +35,40 @@ class Plan:
                     self.by_region.setdefault(region, []).append(courier)
         # Exact best insertion costs a scan of every courier of the region; large days prune it.
         self.exhaustive = len(orders) <= 2000
+        # Per region: each courier with its weight limit and the minutes it could deliver a lone order
+        # ([block start + first order time, block end] for each free block) with their hull.
+        self.reach: dict[int, list[tuple[Courier, float, int, int, list[Span]]]] = {}
+        for region, serving in self.by_region.items():
+            rows = self.reach[region] = []
+            for courier in serving:
+                first = courier.rules.first_order_minutes
+                spans = [(x + first, y) for x, y in courier.blocks]
+                rows.append((courier, courier.rules.max_weight, spans[0][0], spans[-1][1], spans))
         self._log: dict[int, list[Trip]] | None = None
-        self._single: dict[tuple[int, object], Trip | None] = {}  # single-order trips by (order, type rules)
+        self._single: dict[tuple[int, int], Trip | None] = {}  # single-order trips by (order, type's pay)
         self._log_where: dict[int, int] = {}
+
+    def _serves(self, order: Order) -> Iterator[Courier]:
+        """Couriers of the order's region, cheapest type first, that could carry it alone in an empty day.
+
+        An order delivered at minute d inside some trip in block [x, y] could also go alone in that
+        block (start d - first, end d), so a courier failing this test can never carry it at all.
+        """
+        windows = order.windows
+        w_lo, w_hi = windows[0][0], windows[-1][1]
+        simple = len(windows) == 1
+        weight = order.weight
+        for courier, max_weight, r_lo, r_hi, spans in self.reach.get(order.region, ()):
+            if max_weight < weight or r_lo > w_hi or r_hi < w_lo:
+                continue
+            # One window against one span: the hull test above was already exact.
+            if (simple and len(spans) == 1) or any(
+                    (a if a > x else x) <= (b if b < y else y) for a, b in windows for x, y in spans):
+                yield courier
+
+    def plannable(self, order: Order) -> bool:
+        """Whether some courier could carry the order at all."""
+        return next(self._serves(order), None) is not None
 
     # --- recording and undo -------------------------------------------------------------------
     def begin(self) -> None:
@@ -82,15 +113,10 @@ class Plan:
         is skipped to keep construction fast.
         """
         best: Insertion | None = None
-        w_lo, w_hi = order.windows[0][0], order.windows[-1][1]
-        for courier in self.by_region.get(order.region, ()):
-            if courier.rules.max_weight < order.weight:
-                continue
+        for courier in self._serves(order):
             if (not self.exhaustive and best is not None
                     and best[0] <= 4 * courier.rules.pay * order.cost):
                 break
-            if courier.blocks[0][0] > w_hi or courier.blocks[-1][1] < w_lo:
-                continue  # not working while the order can be delivered
             option = self._best_in(courier, order, best[0] if best else None)
             if option is not None:
                 best = option
@@ -103,32 +129,50 @@ class Plan:
         trips = schedule.trips
         best: Insertion | None = None
         w_lo, w_hi = order.windows[0][0], order.windows[-1][1]
-        # Only trips near the order's windows can take it: bisect the monotone prefix/suffix bounds
-        # with the longest possible trip as slack instead of scanning the whole day.
-        longest = rules.max_orders * rules.first_order_minutes
-        lo_i = bisect_left(schedule.start_by, w_lo - longest - rules.first_order_minutes)
-        hi_i = bisect_right(schedule.end_by, w_hi + longest)
+        # Only trips near the order's windows can take it. Grown trip i delivers the order at some
+        # minute d with end_by[i - 1] + next order time <= d <= start_by[i + 1] (see the per-trip test
+        # below); both bounds rise with i, so bisecting them gives the trips worth a look.
+        n = len(trips)
+        step = rules.next_order_minutes
+        lo_i = max(0, bisect_left(schedule.start_by, w_lo) - 1)
+        hi_i = min(n, bisect_right(schedule.end_by, w_hi - step) + 1)
         # Delivering the order first changes which cost is paid in full; elsewhere it adds 0.8 x its cost.
-        inner_delta = rules.pay * 4 * order.cost
+        pay = rules.pay
+        inner_delta = pay * 4 * order.cost
+        windows = order.windows
+        end_by, start_by = schedule.end_by, schedule.start_by
+        max_orders, max_regions, max_weight = rules.max_orders, rules.max_regions, rules.max_weight
+        region = order.region
         for i in range(lo_i, hi_i):
             trip = trips[i]
-            if (len(trip.seq) >= rules.max_orders or trip.weight + order.weight > rules.max_weight
-                    or (order.region not in trip.regions and len(trip.regions) >= rules.max_regions)):
+            if (len(trip.seq) >= max_orders or trip.weight + order.weight > max_weight
+                    or (region not in trip.regions and len(trip.regions) >= max_regions)):
+                continue
+            # The grown trip starts after the previous trip ends and ends before the next one starts,
+            # and the order is delivered in between; skip the trip if no window meets that gap.
+            gap_lo = end_by[i - 1] + step if i > 0 else w_lo
+            gap_hi = start_by[i + 1] if i + 1 < n else w_hi
+            for a, b in windows:
+                if a <= gap_hi and b >= gap_lo:
+                    break
+            else:
                 continue
             old_first = trip.seq[0].cost
-            for seq in _positions(trip.seq, order, rules.max_regions):
-                delta = inner_delta + rules.pay * (seq[0].cost - old_first)
+            for seq in _positions(trip.seq, order, max_regions):
+                delta = inner_delta + pay * (seq[0].cost - old_first)
                 if (bound is not None and delta >= bound) or (best is not None and delta >= best[0]):
                     continue
                 shape = trip_shape(rules, seq)
                 if shape is None or schedule.fit(shape[1], shape[0], i, i + 1) is None:
                     continue
-                new_trip = make_trip(courier, seq)
-                assert new_trip is not None
+                # Build the trip from the shape just computed rather than timing it again.
+                new_trip = Trip(seq, shape[0], tuple(shape[1]), trip.cost5 + delta,
+                                sum(o.weight for o in seq), trip.regions | {region})
                 best = (delta, courier.index, i, False, new_trip)
         delta = rules.pay * 5 * order.cost
         if (bound is None or delta < bound) and (best is None or delta < best[0]):
-            key = (order.index, courier.rules)
+            # Types differ in pay, so (order, pay) names the single trip without hashing the rules.
+            key = (order.index, rules.pay)
             single = self._single.get(key, False)
             if single is False:
                 single = self._single[key] = make_trip(courier, (order,))
@@ -136,7 +180,11 @@ class Plan:
                 f_lo, f_hi = single.feasible[0][0], single.feasible[-1][1]
                 first_gap = bisect_left(schedule.start_by, f_lo + single.duration)
                 last_gap = bisect_right(schedule.end_by, f_hi)
-                for gap in range(first_gap, min(last_gap, len(trips)) + 1):
+                duration = single.duration
+                for gap in range(first_gap, min(last_gap, n) + 1):
+                    # Most gaps of a busy day are shorter than the trip: reject them before `fit`.
+                    if gap > 0 and gap < n and start_by[gap] - end_by[gap - 1] < duration:
+                        continue
                     if schedule.fit(single.feasible, single.duration, gap, gap) is not None:
                         best = (delta, courier.index, gap, True, single)
                         break
@@ -150,7 +198,7 @@ class Plan:
             schedule.trips.insert(pos, trip)
         else:
             schedule.trips[pos] = trip
-        schedule.refresh()
+        schedule.update(pos, is_new)
         self._set_where(order.index, ci)
         self.count += 1
         self.cost += delta

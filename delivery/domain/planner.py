@@ -62,8 +62,11 @@ def plan(couriers: Sequence[CourierIn], orders: Sequence[OrderIn], *, time_limit
     deadline = time.perf_counter() + time_limit
     inner_couriers = [make_courier(k, c.id, c.type, c.regions, c.working_hours, c.busy)
                       for k, c in enumerate(couriers)]
+    # An order without delivery hours can never be delivered; it is dropped before the orders are
+    # numbered, since the search indexes its arrays by that number.
+    deliverable = [o for o in orders if o.delivery_hours]
     inner_orders = [Order(k, o.id, o.weight, o.region, merge_windows(o.delivery_hours), o.cost)
-                    for k, o in enumerate(orders) if o.delivery_hours]
+                    for k, o in enumerate(deliverable)]
     state = Plan(inner_couriers, inner_orders)
     construct(state)
     improve(state, deadline)

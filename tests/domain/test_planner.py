@@ -110,6 +110,14 @@ def test_same_input_same_plan() -> None:
     assert plan(couriers, orders, time_limit=60) == plan(couriers, orders, time_limit=60)
 
 
+def test_order_without_delivery_hours_is_left_out_and_the_rest_planned() -> None:
+    courier = CourierIn(2, "FOOT", (1,), ((600, 720),))
+    orders = [OrderIn(1, 1.0, 1, (), 5), OrderIn(2, 1.0, 1, ((600, 720),), 5)]
+    trips = plan([courier], orders)
+    assert [oid for t in trips for oid, _ in t.orders] == [2]
+    assert validate([courier], orders, trips) == []
+
+
 # --- properties ---------------------------------------------------------------------------------
 
 @st.composite
@@ -124,7 +132,7 @@ def days(draw: st.DrawFn) -> tuple[list[CourierIn], list[OrderIn]]:
         busy=st.lists(span(st.integers(5, 40)), max_size=2).map(tuple)), min_size=1, max_size=3))
     orders = draw(st.lists(st.builds(
         OrderIn, id=st.just(0), weight=st.floats(0.01, 45).map(lambda w: round(w, 2)),
-        region=st.integers(1, 3), delivery_hours=st.lists(span(st.integers(1, 120)), min_size=1, max_size=3).map(tuple),
+        region=st.integers(1, 3), delivery_hours=st.lists(span(st.integers(1, 120)), min_size=0, max_size=3).map(tuple),
         cost=st.integers(1, 1000)), max_size=14))
     return ([replace(c, id=k) for k, c in enumerate(couriers, 1)],
             [replace(o, id=k) for k, o in enumerate(orders, 1)])

@@ -11,10 +11,8 @@ a temporary database is created there and dropped):
 from __future__ import annotations
 
 import json
-import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +22,7 @@ from sqlalchemy import text
 
 from delivery.app import create_app
 from delivery.extensions import db
-from delivery.testing import create_pg_database, drop_pg_database, process_env, start_gunicorn, stop_process
+from delivery.testing import on_sqlite_and_postgres, process_env, start_gunicorn, stop_process
 
 N = 10_000
 TYPES = ("FOOT", "BIKE", "AUTO")
@@ -155,18 +153,7 @@ def main() -> None:
     import logging
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{tmp}/bench.db", "SQLite")
-    admin = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    try:
-        database_url, name = create_pg_database(admin, prefix="delivery_bench")
-    except Exception as error:  # noqa: BLE001 - no PostgreSQL here: SQLite figures only
-        print(f"PostgreSQL skipped: {error}")
-        return
-    try:
-        run(database_url, "PostgreSQL")
-    finally:
-        drop_pg_database(admin, name)
+    on_sqlite_and_postgres(run)
 
 
 if __name__ == "__main__":

@@ -7,15 +7,13 @@ validating and persisting the trips. Target: under 5 s on PostgreSQL. `python -m
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 
 from bench.planner.generate import generate
 from delivery.app import create_app
 from delivery.domain.intervals import format_minute
 from delivery.extensions import db
-from delivery.testing import create_pg_database, drop_pg_database
+from delivery.testing import on_sqlite_and_postgres
 
 DAY = "2026-06-01"
 
@@ -54,18 +52,7 @@ def run(database_url: str, label: str) -> None:
 def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("delivery").setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{tmp}/bench.db", "SQLite")
-    admin = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    try:
-        database_url, name = create_pg_database(admin, prefix="delivery_bench")
-    except Exception as error:  # noqa: BLE001 - no PostgreSQL here: SQLite figures only
-        print(f"PostgreSQL skipped: {error}")
-        return
-    try:
-        run(database_url, "PostgreSQL")
-    finally:
-        drop_pg_database(admin, name)
+    on_sqlite_and_postgres(run)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import uuid
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from urllib.error import URLError
 from urllib.request import urlopen
@@ -104,3 +106,21 @@ def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+def on_sqlite_and_postgres(run: Callable[[str, str], None], admin_url: str | None = None) -> None:
+    """Call `run(database_url, label)` on a temporary SQLite file, then on a throwaway PostgreSQL
+    database made through `admin_url` (BENCH_DATABASE_URL, or the local server); say so and stop
+    when no PostgreSQL can be reached."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run(f"sqlite:///{tmp}/bench.db", "SQLite")
+    admin = admin_url or os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    try:
+        database_url, name = create_pg_database(admin, prefix="delivery_bench")
+    except Exception as error:  # noqa: BLE001 - no PostgreSQL here: SQLite figures only
+        print(f"PostgreSQL skipped: {error}")
+        return
+    try:
+        run(database_url, "PostgreSQL")
+    finally:
+        drop_pg_database(admin, name)

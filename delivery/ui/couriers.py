@@ -57,17 +57,21 @@ def courier_new():
     if not form.validate_on_submit():
         return _form_page(form, status=422 if request.method == "POST" else 200)
     try:
-        courier = courier_profiles.register(
-            db.session(),
-            name=form.name.data,
-            courier_type=form.type.data,
-            district_ids=form.districts.data,
-            new_district_names=split_names(form.new_districts.data),
-            working_hours=split_intervals(form.working_hours.data),
-        )
+        courier = courier_profiles.register(db.session(), **_profile(form))
     except ApiError as error:
         return _form_page(form, error=error.message, status=error.status)
     return _saved(courier.id)
+
+
+def _profile(form) -> dict:
+    """The service's keyword arguments from a valid courier form."""
+    return {
+        "name": form.name.data,
+        "courier_type": form.type.data,
+        "district_ids": form.districts.data,
+        "new_district_names": split_names(form.new_districts.data),
+        "working_hours": split_intervals(form.working_hours.data),
+    }
 
 
 @bp.route("/ui/couriers/<int:courier_id>/edit", methods=["GET", "POST"])
@@ -78,14 +82,7 @@ def courier_edit(courier_id: int):
     if not form.validate_on_submit():
         return _form_page(form, courier, status=422 if request.method == "POST" else 200)
     try:
-        courier_profiles.update_courier(
-            db.session(), courier_id,
-            name=form.name.data,
-            courier_type=form.type.data,
-            district_ids=form.districts.data,
-            new_district_names=split_names(form.new_districts.data),
-            working_hours=split_intervals(form.working_hours.data),
-        )
+        courier_profiles.update_courier(db.session(), courier_id, **_profile(form))
     except ApiError as error:
         return _form_page(form, courier, error=error.message, status=error.status)
     return _saved(courier_id)

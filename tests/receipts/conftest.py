@@ -13,17 +13,10 @@ from pathlib import Path
 
 import pytest
 
-SAMPLE_ORDER = {
-    "id": 123456,
-    "price": 780,
-    "items": [
-        {"name": "Вкусная пицца", "quantity": 2, "unit_price": 250},
-        {"name": "Не менее вкусные роллы", "quantity": 1, "unit_price": 280},
-    ],
-    "address": "г. Уфа, ул. Ленина, д. 42",
-    "client": {"name": "Иван", "phone": 9173332222},
-    "point_id": 1,
-}
+from delivery.api.receipt_schemas import ORDER_EXAMPLE
+
+# The api.yml example, as the OpenAPI document carries it.
+SAMPLE_ORDER = ORDER_EXAMPLE
 
 
 @pytest.fixture

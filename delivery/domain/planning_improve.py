@@ -76,9 +76,15 @@ def _ruin(state: Plan, rng: random.Random, candidates: list[Order], by_region: d
                     if state.where[order.index] >= 0:
                         freed.extend(state.remove(order))
         return freed
-    # Remove orders of the seed's region whose windows are close to the seed's.
+    # Remove orders whose windows are close to the seed's: of its region mostly, sometimes of every
+    # region its couriers serve (moving an order between couriers can need room made in another region).
     centre = (seed.windows[0][0] + seed.windows[-1][1]) // 2
-    near = sorted(by_region[seed.region], key=lambda o: abs((o.windows[0][0] + o.windows[-1][1]) // 2 - centre)
+    if state.exhaustive and rng.random() < 0.3:
+        regions = {r for c in state.by_region.get(seed.region, ()) for r in c.regions}
+        pool = [o for r in regions for o in by_region.get(r, ())]
+    else:
+        pool = by_region[seed.region]
+    near = sorted(pool, key=lambda o: abs((o.windows[0][0] + o.windows[-1][1]) // 2 - centre)
                   + rng.randrange(60))
     wanted = rng.randint(1, 6)
     for order in near[: wanted * 2]:

@@ -97,6 +97,28 @@ def test_cheaper_courier_and_grouping_win() -> None:
     assert [(t.courier_id, [oid for oid, _ in t.orders]) for t in trips] == [(2, [1, 2])]
 
 
+def test_reaches_the_optimum_when_an_order_must_change_courier_and_region() -> None:
+    # A day whose optimum (proven by the exact solver of bench/planner) needs three moves at once:
+    # order 4 leaves the BIKE trip for the FOOT courier's first trip (region 3), which pushes the FOOT
+    # courier's region-2 trip later and reverses it. A search that only ruins one region at a time
+    # stopped at 17420.8.
+    couriers = [CourierIn(1, "BIKE", (1, 3), ((631, 766),)),
+                CourierIn(2, "FOOT", (3, 2), ((613, 692),)),
+                CourierIn(3, "AUTO", (3, 3, 3), ((626, 736),))]
+    orders = [OrderIn(1, 2.08, 3, ((638, 668),), 1438), OrderIn(2, 0.04, 2, ((616, 676),), 1427),
+              OrderIn(3, 0.86, 2, ((634, 724), (603, 633), (656, 716)), 913),
+              OrderIn(4, 2.66, 3, ((715, 775), (612, 702)), 1034), OrderIn(5, 0.63, 1, ((609, 699),), 785),
+              OrderIn(6, 24.4, 3, ((675, 690), (689, 719)), 931), OrderIn(7, 11.34, 3, ((635, 665), (672, 762)), 782)]
+    # A generous clock: the search ends when it stalls, long before this.
+    trips = plan(couriers, orders, time_limit=60)
+    assert validate(couriers, orders, trips) == []
+    assert delivered(trips) == [1, 2, 3, 4, 5, 6, 7]
+    types = {c.id: c.type for c in couriers}
+    costs = {o.id: o.cost for o in orders}
+    total = sum(trip_cost(types[t.courier_id], [costs[oid] for oid, _ in t.orders]) for t in trips)
+    assert total == pytest.approx(16637.6)
+
+
 def test_trip_cost() -> None:
     assert trip_cost("FOOT", [100, 300]) == pytest.approx(680)
     assert trip_cost("AUTO", [50]) == pytest.approx(200)

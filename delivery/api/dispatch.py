@@ -10,8 +10,8 @@ import uuid
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from delivery.api.blueprint import Blueprint
 from delivery.api.dispatch_schemas import (
     CourierBrief,
     CourierCard,

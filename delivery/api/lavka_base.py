@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 
 from flask import Flask, current_app
 from flask_limiter import RequestLimit
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
+from delivery.api.blueprint import Blueprint
 from delivery.domain.lavka_time import parse_date
 from delivery.errors import ApiError, register_error_style
 from delivery.extensions import limiter

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from delivery.api import lavka_schemas as s
+from delivery.api.blueprint import Blueprint
 from delivery.api.lavka_base import date_arg, parse_id, rate_limited
 from delivery.errors import ApiError
 from delivery.extensions import db

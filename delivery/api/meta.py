@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify
 from flask.views import MethodView
-from flask_smorest import Blueprint
+
+from delivery.api.blueprint import Blueprint
 
 blp = Blueprint("meta", __name__, description="Health check")
 

@@ -10,8 +10,8 @@ import re
 
 from flask import current_app, request, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from delivery.api.blueprint import Blueprint
 from delivery.api.receipt_schemas import (
     ORDER_EXAMPLE,
     ApiKeyQuery,

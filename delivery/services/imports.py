@@ -19,6 +19,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from delivery import jsontext
 from delivery.domain.intervals import is_interval
 from delivery.errors import ApiError
 from delivery.services import lavka_couriers, lavka_orders
@@ -109,7 +110,7 @@ def read_rows(kind: str, filename: str, content: bytes) -> list[dict]:
         raise ValueError("the file is not UTF-8 text") from error
     if filename.lower().endswith(".json") or text.lstrip()[:1] in ("{", "["):
         try:
-            data = json.loads(text)
+            data = jsontext.loads(text)
         except json.JSONDecodeError as error:
             raise ValueError(f"not valid JSON: {error}") from error
         rows = data.get(kind) if isinstance(data, dict) else data

@@ -47,3 +47,8 @@ def test_bad_courier_rows(raw, message):
 def test_bad_order_rows(raw, message):
     with pytest.raises(ValueError, match=message):
         order_item(raw)
+
+
+def test_json_nested_too_deeply_is_a_file_error_not_a_crash():
+    with pytest.raises(ValueError, match="not valid JSON"):
+        read_rows("orders", "o.json", b"[" * 20000 + b"]" * 20000)

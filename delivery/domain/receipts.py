@@ -9,10 +9,10 @@ the kitchen check the number and items, so an order missing any of them is "not 
 - `id`: an integer 1..2**63-1 (a JSON number; booleans and strings are refused).
 - `point_id`: an integer >= 0, or a string of digits (the contract's schema says string, its example
   sends 1).
-- `price`: a number >= 0, the order's total as the shop computed it (discounts and delivery may make
+- `price`: a number from 0 to 10**15, the order's total as the shop computed it (discounts and delivery may make
   it differ from the items' sum, so it is printed as given, not recomputed).
 - `items`: a non-empty list of `{name: non-empty string, quantity: integer >= 1, unit_price: number
-  >= 0}`.
+  from 0 to 10**15}`.
 - `address`: a non-empty string. `client`: `{name: non-empty string, phone: string or integer}`;
   a numeric phone is kept as its digits.
 Fields beyond these are kept in the stored order (it is kept whole) and ignored by the layouts.
@@ -24,6 +24,7 @@ from typing import Any
 
 CHECK_TYPES = ("kitchen", "client")
 MAX_ORDER_ID = 2**63 - 1
+MAX_AMOUNT = 10**15
 
 # The contract's exact texts (receipts.md).
 CREATED = "Чеки успешно созданы"
@@ -69,9 +70,13 @@ def parse_phone(value: object) -> str:
 
 
 def parse_amount(value: object) -> int | float:
-    """Return a money amount (a number >= 0); raise ValueError otherwise."""
-    if not _is_number(value) or value < 0 or value != value:  # value != value: NaN
-        raise ValueError("Must be a number >= 0.")
+    """Return a money amount (a number from 0 to 10**15); raise ValueError otherwise.
+
+    The bound keeps out infinity (`1e400` and `Infinity` decode to it) and NaN, which could never be
+    printed, and any figure no till means: 10**15 is still exact as a float.
+    """
+    if not _is_number(value) or not 0 <= value <= MAX_AMOUNT:  # NaN fails every comparison
+        raise ValueError(f"Must be a number from 0 to {MAX_AMOUNT}.")
     return value  # type: ignore[return-value]
 
 

@@ -39,11 +39,12 @@ def test_phone_refuses_the_rest(value):
         rules.parse_phone(value)
 
 
-@pytest.mark.parametrize("value", [-1, "10", True, None, float("nan")])
+@pytest.mark.parametrize("value", [-1, "10", True, None, float("nan"), float("inf"), 10**15 + 1, 1e300, 10**400])
 def test_amount_is_a_number_at_least_zero(value):
     with pytest.raises(ValueError):
         rules.parse_amount(value)
     assert rules.parse_amount(0) == 0 and rules.parse_amount(249.9) == 249.9
+    assert rules.parse_amount(10**15) == 10**15
 
 
 @pytest.mark.parametrize("value,text", [(780, "780"), (780.0, "780"), (249.9, "249.90"), (0.1 + 0.2, "0.30")])

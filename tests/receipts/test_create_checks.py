@@ -1,6 +1,8 @@
 """POST /create_checks/: the order's validation, the contract's 400s in their order, checks and tasks."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select, text
 
@@ -138,6 +140,9 @@ BAD_ORDERS = {
     "no price": (_without(["price"]), "price"),
     "price a string": (_setting(["price"], "780"), "price"),
     "price negative": (_setting(["price"], -1), "price"),
+    "price infinite": (_setting(["price"], float("inf")), "price"),  # sent as the literal Infinity
+    "price beyond 10^15": (_setting(["price"], 10**15 + 1), "price"),
+    "unit price infinite": (_setting(["items", 0, "unit_price"], float("inf")), "items.0.unit_price"),
     "no items": (_without(["items"]), "items"),
     "items not a list": (_setting(["items"], "pizza"), "items"),
     "items empty": (_setting(["items"], []), "items"),
@@ -183,6 +188,16 @@ def test_a_body_that_is_not_json_or_not_an_object_is_a_400(client, printers, raw
     response = client.post("/create_checks/", data=raw, content_type=content_type)
     assert response.status_code == 400
     assert isinstance(response.get_json()["error"], str)
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "9" * 5000])
+def test_a_number_too_large_for_the_order_is_a_400_and_creates_nothing(client, printers, order, number):
+    # 1e400 decodes to infinity; 5000 digits exceed Python's limit for reading an int.
+    raw = json.dumps({**order, "price": 0}).replace('"price": 0', f'"price": {number}')
+    response = client.post("/create_checks/", data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.get_json()) == ["error"]
+    assert printers.scalar(select(Check.id)) is None
 
 
 def test_extra_fields_are_kept_with_the_order(client, printers, order, fake_pdf):

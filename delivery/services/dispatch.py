@@ -95,8 +95,9 @@ def _free_courier_query(district_id: int, exclude: Sequence[int]):
     return query.limit(1)
 
 
-# Longest free first, ties to the earliest registered. A courier whose free_since was never set
-# (registered through the Lavka API, never dispatched) has no known free time: it comes last.
+# Longest free first, ties to the earliest registered. Registration (either API, or the fixtures) sets
+# free_since, and so does every completion that leaves a courier with no assigned order; a row
+# without one (written by hand) has no known free time and comes last.
 # active_order_id is NULL on every candidate, so leading with it changes nothing but makes the order
 # exactly that of the ix_couriers_free index: PostgreSQL walks the index and stops at the first
 # fitting courier instead of sorting every free courier of the district (3 ms -> 0.1 ms at 1500).

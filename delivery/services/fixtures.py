@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from delivery.models import Courier, CourierDistrict, District, Order, Printer, User
+from delivery.services.courier_stats import utcnow
 
 # Printers of both types at several points; keys key1, key2, ... so the sample requests run as they are.
 PRINTERS = [
@@ -69,7 +70,7 @@ def load_demo(session: Session) -> dict[str, int]:
     session.flush()
     if not session.scalar(select(func.count()).select_from(Courier)):
         for name, ctype, hours, districts in COURIERS:
-            courier = Courier(name=name, type=ctype, working_hours=hours)
+            courier = Courier(name=name, type=ctype, working_hours=hours, free_since=utcnow())
             courier.districts = [
                 CourierDistrict(position=i, district_id=d) for i, d in enumerate(districts)
             ]

@@ -19,6 +19,7 @@ from delivery.domain.lavka_time import midnight
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, Order
 from delivery.services import bulk, districts
+from delivery.services.courier_stats import utcnow
 from delivery.services.tx import write_transaction
 
 
@@ -36,9 +37,10 @@ def create_couriers(session: Session, couriers: Sequence[dict[str, Any]]) -> lis
     """Store a validated batch atomically; return CourierDtos in request order."""
     with write_transaction(session):
         districts.ensure_ids(session, (r for c in couriers for r in c["regions"]))
+        now = utcnow()  # free from registration, like a courier of the dispatch API
         rows = [
             {"uuid": uuid.uuid4(), "name": None, "type": c["courier_type"],
-             "working_hours": list(c["working_hours"])}
+             "working_hours": list(c["working_hours"]), "free_since": now}
             for c in couriers
         ]
         ids = bulk.insert_with_ids(session, Courier.__table__, rows)

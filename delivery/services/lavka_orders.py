@@ -17,6 +17,7 @@ from delivery.domain.lavka_time import format_instant
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
 from delivery.services import bulk, districts
+from delivery.services.courier_stats import utcnow
 from delivery.services.tx import write_transaction
 
 
@@ -92,24 +93,46 @@ def complete_orders(
             c.id: c for c in session.scalars(select(Courier).where(Courier.id.in_(courier_ids)))
         }
         done: list[Order] = []
+        finished: dict[int, datetime] = {}  # courier id -> its latest completion in this request
         for item in items:
             order = orders.get(item["order_id"])
             courier = couriers.get(item["courier_id"])
             if order is None or courier is None:
                 raise ApiError(400, "unknown order or courier")
             when, digits = item["complete_time"]
-            _complete(order, courier, when, digits, strict=strict)
+            if _complete(order, courier, when, digits, strict=strict):
+                finished[courier.id] = max(when, finished.get(courier.id, when))
             done.append(order)
         session.flush()
+        _free_couriers(session, couriers, finished)
         result = [order_dto(o) for o in done]
     return result
 
 
-def _complete(order: Order, courier: Courier, when: datetime, digits: int, *, strict: bool) -> None:
+def _free_couriers(session: Session, couriers: dict[int, Courier], finished: dict[int, datetime]) -> None:
+    """A courier left with no assigned order is free from its last delivery (live dispatch's queue).
+
+    The reported time is the client's; one in the future counts as now, so that a wrong clock cannot
+    send the courier to the back of the queue.
+    """
+    if not finished:
+        return
+    busy = set(session.scalars(
+        select(Order.courier_id).where(Order.courier_id.in_(finished), Order.status == "assigned")
+    ))
+    now = utcnow()
+    for courier_id, when in finished.items():
+        courier = couriers[courier_id]
+        if courier_id not in busy and courier.active_order_id is None:
+            courier.free_since = min(when, now)
+
+
+def _complete(order: Order, courier: Courier, when: datetime, digits: int, *, strict: bool) -> bool:
+    """Complete one order; tell whether it was completed now (False: it already was)."""
     if order.status == "completed":
         if order.courier_id != courier.id:
             raise ApiError(400, f"order {order.id} was completed by another courier")
-        return  # idempotent: the first completed_time stays
+        return False  # idempotent: the first completed_time stays
     if order.status == "new":
         if strict:
             raise ApiError(400, f"order {order.id} was never assigned")
@@ -120,6 +143,5 @@ def _complete(order: Order, courier: Courier, when: datetime, digits: int, *, st
     order.completed_at = when
     order.completed_time_digits = digits
     if courier.active_order_id == order.id:
-        # A live-dispatched courier is free again from the moment it delivered.
-        courier.active_order_id = None
-        courier.free_since = when
+        courier.active_order_id = None  # a live-dispatched order: `_free_couriers` sets free_since
+    return True

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select, update
@@ -206,9 +206,9 @@ def test_complete_an_unassigned_order_is_409(client, session):
     assert client.get(f"/order/{order_uuid}").get_json()["status"] == 1
 
 
-def test_courier_never_dispatched_comes_after_known_free_times(client, session):
+def test_courier_with_no_known_free_time_comes_last(client, session):
     session.add(District(id=1, name="Center"))
-    lavka = Courier(type="BIKE", working_hours=[])  # a Lavka courier: no free_since
+    lavka = Courier(type="BIKE", working_hours=[])  # written by hand: no free_since
     session.add(lavka)
     session.flush()
     lavka.districts = [dispatch.CourierDistrict(position=0, district_id=1)]
@@ -216,6 +216,51 @@ def test_courier_never_dispatched_comes_after_known_free_times(client, session):
     ann = register(client, "Ann", ["Center"])
     assert post_order(client).get_json()["courier_id"] == ann["id"]
     assert post_order(client).get_json()["courier_id"] == str(lavka.uuid)
+
+
+def test_a_lavka_courier_is_free_from_its_registration(client, session):
+    # Registered between two dispatch couriers of the district: it is second in line, not last.
+    first = register(client, "Ann", ["Center"])
+    district_id = session.scalar(select(District.id).where(District.name == "Center"))
+    lavka = client.post("/couriers", json={"couriers": [
+        {"courier_type": "BIKE", "regions": [district_id], "working_hours": ["00:00-23:59"]}]})
+    lavka_id = lavka.get_json()["couriers"][0]["courier_id"]
+    lavka_uuid = str(session.scalar(select(Courier.uuid).where(Courier.id == lavka_id)))
+    last = register(client, "Bob", ["Center"])
+    got = [post_order(client).get_json()["courier_id"] for _ in range(3)]
+    assert got == [first["id"], lavka_uuid, last["id"]]
+
+
+def test_a_courier_finishing_its_planned_orders_is_free_from_then(client, session):
+    # Free since its registration, it took a planned trip; completing that trip through the Lavka API
+    # puts it behind a courier that registered while it was out.
+    planned = register(client, "Ann", ["Center"])
+    row = courier_row(session, planned["id"])
+    trip = Trip(courier_id=row.id, date=date(2026, 1, 1), start_minute=0, end_minute=60)
+    session.add(trip)
+    session.flush()
+    order = Order(district_id=1, status="assigned", courier_id=row.id, trip_id=trip.id,
+                  weight=1, delivery_hours=["00:00-23:59"], cost=10)
+    session.add(order)
+    session.commit()
+    other = register(client, "Bob", ["Center"])
+    done = client.post("/orders/complete", json={"complete_info": [{
+        "courier_id": row.id, "order_id": order.id,
+        "complete_time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")}]})
+    assert done.status_code == 200
+    assert [post_order(client).get_json()["courier_id"] for _ in range(2)] == [other["id"], planned["id"]]
+
+
+def test_a_completion_time_in_the_future_frees_the_courier_now(client, session):
+    ann = register(client, "Ann", ["Center"])
+    order_id = post_order(client).get_json()["order_id"]
+    row = courier_row(session, ann["id"])
+    order = session.scalar(select(Order).where(Order.uuid == uuid.UUID(order_id)))
+    done = client.post("/orders/complete", json={"complete_info": [{
+        "courier_id": row.id, "order_id": order.id, "complete_time": "2999-01-01T00:00:00Z"}]})
+    assert done.status_code == 200
+    row = courier_row(session, ann["id"])
+    assert row.active_order_id is None and row.free_since <= datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def test_benchmark_baseline_stores_orders_unassigned(make_app, app, session):

@@ -55,7 +55,8 @@ class CreateChecks(MethodView):
         """Create a check per printer of the order's point and queue their PDFs."""
         from delivery.tasks import render_check
 
-        receipts.create_checks(db.session, order, render_check)
+        # The body parsed already, so it is a JSON object; the checks keep it as it was sent.
+        receipts.create_checks(db.session, order, render_check, posted=request.get_json())
         return {"ok": rules.CREATED}
 
 

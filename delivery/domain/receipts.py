@@ -14,8 +14,9 @@ the kitchen check the number and items, so an order missing any of them is "not 
 - `items`: a non-empty list of `{name: non-empty string, quantity: integer >= 1, unit_price: number
   from 0 to 10**15}`.
 - `address`: a non-empty string. `client`: `{name: non-empty string, phone: string or integer}`;
-  a numeric phone is kept as its digits.
-Fields beyond these are kept in the stored order (it is kept whole) and ignored by the layouts.
+  a numeric phone is printed as its digits.
+Each check stores the order exactly as posted (it is kept whole, extra fields included); the layouts
+read it through `receipt_context`, which accepts either spelling of point and phone.
 """
 from __future__ import annotations
 

@@ -25,11 +25,15 @@ from delivery.services.tx import write_transaction
 log = logging.getLogger(__name__)
 
 
-def create_checks(session: Session | scoped_session, order: dict[str, Any], enqueue: Callable[[int], object]) -> list[int]:
+def create_checks(session: Session | scoped_session, order: dict[str, Any], enqueue: Callable[[int], object],
+                  posted: dict[str, Any] | None = None) -> list[int]:
     """Create one `new` check per printer of the order's point, then queue a PDF task for each.
 
+    `order` is the validated order (ids parsed); each check stores `posted`, the order exactly as it
+    was sent (receipts.md: kept whole), or `order` when not given.
     Raises the contract's 400s: no printer at the point (checked first), checks exist for this order.
     """
+    kept = order if posted is None else posted
     session = _session(session)
     try:
         with write_transaction(session):
@@ -42,7 +46,7 @@ def create_checks(session: Session | scoped_session, order: dict[str, Any], enqu
             if order_has_checks(session, order["id"]):
                 raise ApiError(400, rules.ALREADY_CREATED)
             checks = [
-                Check(printer_id=p.id, type=p.check_type, order=order, order_id=order["id"], status="new")
+                Check(printer_id=p.id, type=p.check_type, order=kept, order_id=order["id"], status="new")
                 for p in printers
             ]
             session.add_all(checks)

@@ -1,7 +1,9 @@
 """Marshmallow schemas of every Lavka body, strict as lavka.md's Conventions demand.
 
-Marshmallow is lenient by default ("5" and 5.0 pass as integers, "5" as a number); the contract is
-not, so integers are strict, numbers refuse strings and booleans, and every bound is explicit.
+Marshmallow is lenient by default ("5" passes as an integer, "5" as a number, 5.5 is cut to 5); the
+contract is not: an integer field takes a JSON number with no fractional part (5 or 5.0, as JSON Schema
+reads `integer`; lavka.md refuses "a non-integral number"), numbers refuse strings and booleans, and
+every bound is explicit.
 Component names follow the official document (`CourierDto`, `OrderDto`, ...).
 """
 from __future__ import annotations
@@ -26,16 +28,29 @@ class StrictSchema(Schema):
         unknown = EXCLUDE
 
 
+class WholeNumber(fields.Integer):
+    """A JSON number with no fractional part (5, 5.0, 5e0), loaded as an int; no strings, no booleans."""
+
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise self.make_error("invalid")
+        if isinstance(value, float):
+            if not value.is_integer():  # also False for inf and NaN
+                raise self.make_error("invalid")
+            return int(value)
+        return int(value)
+
+
 def int32(minimum: int = 0, **kwargs) -> fields.Integer:
-    return fields.Integer(
-        strict=True, validate=validate.Range(min=minimum, max=INT32_MAX),
+    return WholeNumber(
+        validate=validate.Range(min=minimum, max=INT32_MAX),
         metadata={"format": "int32"}, **kwargs,
     )
 
 
 def int64(minimum: int = 1, **kwargs) -> fields.Integer:
-    return fields.Integer(
-        strict=True, validate=validate.Range(min=minimum, max=INT64_MAX),
+    return WholeNumber(
+        validate=validate.Range(min=minimum, max=INT64_MAX),
         metadata={"format": "int64"}, **kwargs,
     )
 

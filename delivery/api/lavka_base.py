@@ -67,8 +67,9 @@ def _rate_limit_value() -> str:
 
 
 def _answer_429(request_limit: RequestLimit) -> None:
-    # The window moves: the oldest hit leaves it at reset_at; whole seconds, at least one.
-    wait = max(1, math.ceil(request_limit.reset_at - time.time()))
+    # The window moves: the oldest hit leaves it at window[0] (a float; `reset_at` rounds it to whole
+    # seconds and adds one, up to two seconds late). Whole seconds, rounded up, at least one.
+    wait = max(1, math.ceil(request_limit.window[0] - time.time()))
     raise ApiError(429, "Too Many Requests", {"Retry-After": str(wait)})
 
 

@@ -112,6 +112,30 @@ def test_import_orders_with_row_errors(page, tmp_path):
     assert page.locator("#import-progress").evaluate("el => el.value") in (0, 100)
 
 
+def test_import_shows_its_progress_while_the_upload_is_under_way(page, tmp_path):
+    data = tmp_path / "couriers.json"
+    data.write_text('[{"courier_type": "BIKE", "regions": [1], "working_hours": ["09:00-18:00"]}]')
+    held = []
+    page.route("**/ui/orders/import", lambda route: held.append(route) if route.request.method == "POST"
+               else route.continue_())
+    page.goto("/ui/orders/import")
+    wrap = page.locator("#import-progress-wrap")
+    expect(wrap).not_to_have_class(re.compile("htmx-request"))
+    page.get_by_label("Import").select_option("couriers")
+    page.get_by_label("File (CSV or JSON)").set_input_files(str(data))
+    page.get_by_role("button", name="Upload").click()
+    # The request is held on its way to the server: the indicator shows, with its labelled bar.
+    expect(wrap).to_have_class(re.compile("htmx-request"))
+    expect(wrap).to_have_css("opacity", "1")
+    expect(page.get_by_label("Uploading")).to_be_visible()
+    page.wait_for_timeout(100)
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#import-result").get_by_role("heading")).to_have_text("Imported 1 of 1 couriers")
+    expect(wrap).not_to_have_class(re.compile("htmx-request"))
+    expect(wrap).to_have_css("opacity", "0")
+
+
 def test_watch_a_check_render_and_open_its_pdf(page, live_server):
     base_url, _, worker = live_server
     worker.stop()  # hold the queue so the check is seen new first

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, request, url_for
 from flask_login import current_user
+from htmx_flask import request as htmx_request
 
 from delivery.domain.intervals import format_minute
 
@@ -22,6 +24,14 @@ _SECTIONS = (("ui.courier", "couriers"), ("ui.order", "orders"), ("ui.plan", "pl
 def require_sign_in():
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
+    if htmx_request.htmx:
+        # A swap must not paste the sign-in page into a table: htmx sends the whole window there,
+        # coming back afterwards to the page the user was on.
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = current.path + (f"?{current.query}" if current.query else "") if current.path else None
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = url_for("ui.login", next=back) if back else url_for("ui.login")
+        return response
     return redirect(url_for("ui.login", next=request.full_path.rstrip("?")))
 
 

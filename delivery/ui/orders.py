@@ -39,6 +39,8 @@ def order_dispatch():
     outcome = None
     if form.validate_on_submit():
         outcome = order_desk.dispatch(db.session(), form.name.data, form.district.data)
+        if outcome.ok:
+            form.name.data = ""  # ready for the next order; a second click must not repeat this one
     if not wants_fragment():
         if outcome is not None:
             flash(outcome.message)

@@ -1,6 +1,8 @@
 """The orders pages: table with filters and paging, and the import page."""
 from __future__ import annotations
 
+import re
+
 import io
 from datetime import date, datetime, timedelta
 
@@ -70,9 +72,14 @@ def test_dispatch_says_who_got_it_or_why_not(signed_in, demo):
     body = ok.get_data(as_text=True)
     assert ok.status_code == 200 and ok.headers["HX-Trigger"] == "orders-changed"
     assert "Soup went to Vera" in body or "Soup went to Gleb" in body
+    # The name is cleared for the next order (a second click must not dispatch Soup again); the
+    # district stays chosen.
+    assert 'value="Soup"' not in body and 'id="name"' in body
+    assert re.search(r'<option selected value="South">|<option value="South" selected>', body)
     signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Tea", "district": "South"})
     refused = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Cake", "district": "South"})
     assert refused.status_code == 409 and "No free courier in district South" in refused.get_data(as_text=True)
+    assert 'value="Cake"' in refused.get_data(as_text=True)  # kept, to try again
     assert "HX-Trigger" not in refused.headers
     missing = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "", "district": "South"})
     assert missing.status_code == 422 and 'aria-invalid="true"' in missing.get_data(as_text=True)

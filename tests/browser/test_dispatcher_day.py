@@ -182,3 +182,48 @@ def test_plan_a_day_and_see_the_timeline(page, live_server):
     expect(bars.first.locator(".tl-pop")).to_contain_text("Trip")
     expect(page.locator("tr[data-reason='weight']")).to_contain_text("Too heavy: 55 kg")
     expect(page.locator("tr[data-reason='region']")).to_contain_text("No courier serves region 42")
+
+
+def test_checks_polls_keep_the_page_and_the_focus(page, live_server):
+    base_url, _, worker = live_server
+    worker.stop()  # statuses hold still: every poll brings back the same table
+    for n in range(11):  # two checks each at point 1: at least 22 checks, two pages
+        order = {**ORDER, "id": 778000 + n}
+        assert requests.post(f"{base_url}/create_checks/", json=order, timeout=10).status_code == 200
+    page.goto("/ui/checks?status=new")
+    pager = page.get_by_role("navigation", name="Check pages")
+    pager.get_by_role("link", name="Next →").click()
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(pager).to_contain_text("Page 2 of")
+    previous = pager.get_by_role("link", name="← Previous")
+    previous.focus()
+    page.wait_for_timeout(4500)  # two polls
+    expect(pager).to_contain_text("Page 2 of")
+    expect(page.get_by_label("Status")).to_have_value("new")
+    expect(previous).to_be_focused()
+
+
+def test_back_button_restores_the_filters_with_the_table(page):
+    page.goto("/ui/orders")
+    page.get_by_label("Status").select_option("new")
+    expect(page).to_have_url(re.compile(r"status=new"))
+    page.get_by_label("Status").select_option("completed")
+    expect(page).to_have_url(re.compile(r"status=completed"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"status=new"))
+    expect(page.get_by_label("Status")).to_have_value("new")
+    rows = page.locator("#orders-table tbody tr[data-status]")
+    expect(rows.first).to_be_visible()
+    assert set(rows.evaluate_all("rows => rows.map(r => r.dataset.status)")) == {"new"}
+
+
+def test_an_ended_session_sends_the_window_to_sign_in(page, browser, live_server):
+    page.goto("/ui/checks")
+    page.context.clear_cookies()  # signed out elsewhere, or the session expired
+    # The next poll (every 2 s) finds no session: the whole page goes to sign-in, and back after.
+    expect(page).to_have_url(re.compile(r"/login\?next=/ui/checks"), timeout=10_000)
+    page.get_by_label("Username").fill("dispatcher")
+    page.get_by_label("Password").fill("dispatcher")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/ui/checks$"))
+    expect(page.get_by_role("heading", name="Checks", level=1)).to_be_visible()

@@ -42,4 +42,5 @@ def check_render(check_id: int):
     if not wants_fragment():
         flash(message or f"Check {check_id} queued for rendering.")
         return redirect(request.referrer or url_for("ui.checks"))
-    return make_response(page("ui/checks.html", "ui/_check_row.html", c=check, message=message))
+    notice = None if message else "Queued for rendering."
+    return make_response(page("ui/checks.html", "ui/_check_row.html", c=check, message=message, notice=notice))

@@ -73,5 +73,7 @@ def test_rerender_button(signed_in, demo, app):
     rendered, _ = _checks(demo, app.config["MEDIA_ROOT"])
     response = signed_in.post(f"/ui/checks/{rendered.id}/render", headers=HX)
     assert response.status_code == 200 and f'id="check-{rendered.id}"' in response.get_data(as_text=True)
+    # The row says what happened: the table's polls then show the render's outcome.
+    assert '<small role="status" class="flash">Queued for rendering.</small>' in response.get_data(as_text=True)
     assert signed_in.post("/ui/checks/999/render", headers=HX).status_code == 404
     assert signed_in.post(f"/ui/checks/{rendered.id}/render").status_code == 302

@@ -103,11 +103,13 @@ def update_courier(
 
 
 def active_order(session: Session, courier_id: int) -> Order | None:
-    """The courier's assigned, uncompleted order (a live-dispatched one before a planned one), if any."""
+    """The courier's assigned, uncompleted order, if any: a live-dispatched one, else the planned
+    delivery that comes first (by trip date and planned minute)."""
     return session.scalar(
         select(Order)
+        .outerjoin(Trip, Order.trip_id == Trip.id)
         .where(Order.courier_id == courier_id, Order.status == "assigned")
-        .order_by(Order.trip_id.is_not(None), Order.assigned_at)
+        .order_by(Order.trip_id.is_not(None), Trip.date, Order.planned_minute, Order.assigned_at, Order.id)
         .limit(1)
     )
 

@@ -134,3 +134,17 @@ def test_card_shows_meta_info_and_live_order(signed_in, demo):
     assert 'data-stat="avg-complete">00:30:00<' in text
     _, text = both(signed_in, "/ui/couriers/1?start=2026-04-01&end=2026-04-02")
     assert "No completed orders" in text
+
+
+def test_card_active_order_is_the_next_planned_delivery(signed_in, demo):
+    # Planned later in the day but assigned first: the card shows the earliest delivery instead.
+    trip = Trip(courier_id=1, date=date(2026, 3, 2), start_minute=600, end_minute=990)
+    demo.add(trip)
+    demo.flush()
+    late, early = demo.get(Order, 1), demo.get(Order, 2)
+    for order, minute, assigned in ((late, 978, datetime(2026, 3, 1, 9)), (early, 652, datetime(2026, 3, 1, 10))):
+        order.status, order.courier_id, order.trip_id = "assigned", 1, trip.id
+        order.planned_minute, order.assigned_at = minute, assigned
+    demo.commit()
+    _, text = both(signed_in, "/ui/couriers/1")
+    assert f'data-active-order="{early.id}"' in text

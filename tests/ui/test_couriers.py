@@ -148,3 +148,9 @@ def test_card_active_order_is_the_next_planned_delivery(signed_in, demo):
     demo.commit()
     _, text = both(signed_in, "/ui/couriers/1")
     assert f'data-active-order="{early.id}"' in text
+
+
+def test_card_refuses_a_reversed_date_range(signed_in, demo):
+    _, text = both(signed_in, "/ui/couriers/1?start=2026-03-05&end=2026-03-01")
+    assert "The end date must come after the start date." in text and 'aria-invalid="true"' in text
+    assert "No completed orders" not in text

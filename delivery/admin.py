@@ -23,7 +23,7 @@ class _AdminOnly:
 
     def inaccessible_callback(self, name, **kwargs):
         if current_user.is_authenticated:
-            return "Admins only", 403
+            abort(403, "The admin pages are for admins; your account is a dispatcher's.")
         return redirect(url_for("ui.login", next=request.full_path.rstrip("?")))
 
 

@@ -36,3 +36,17 @@ def test_history_restore_gets_the_whole_page(signed_in, demo):
 def test_nav_marks_the_current_section(signed_in, demo):
     page = signed_in.get("/ui/couriers/1").get_data(as_text=True)
     assert '<a href="/ui/couriers" aria-current="page">Couriers</a>' in page
+
+
+def test_a_dispatcher_is_refused_admin_with_a_page_of_the_app(signed_in):
+    response = signed_in.get("/admin/")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "The admin pages are for admins" in text and "Back to the home page" in text and "<nav" in text
+
+
+def test_the_admin_home_leads_back_and_signs_out(client, login):
+    login("admin")
+    text = client.get("/admin/").get_data(as_text=True)
+    assert 'href="/"' in text and "Back to the dispatcher" in text
+    assert 'action="/logout"' in text and 'name="csrf_token"' in text

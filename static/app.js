@@ -58,3 +58,21 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.shouldSwap = false;
   }
 });
+
+// The timeline's trip bars are <details>: one open at a time, and Esc closes it.
+document.addEventListener("toggle", function (event) {
+  var opened = event.target;
+  if (!opened.matches || !opened.matches("details.tl-trip") || !opened.open) return;
+  document.querySelectorAll("details.tl-trip[open]").forEach(function (other) {
+    if (other !== opened) other.open = false;
+  });
+}, true);
+
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.tl-trip[open]").forEach(function (trip) {
+    trip.open = false;
+    var summary = trip.querySelector("summary");
+    if (summary && trip.contains(document.activeElement)) summary.focus();
+  });
+});

@@ -180,6 +180,15 @@ def test_plan_a_day_and_see_the_timeline(page, live_server):
     expect(bars.first).to_be_visible()
     bars.first.locator("summary").click()
     expect(bars.first.locator(".tl-pop")).to_contain_text("Trip")
+    # Orders name their district as the tables do; the count on the bar stays white on blue.
+    expect(bars.first.locator(".tl-pop li").first).to_contain_text(re.compile(r"· (Center|North|South|Harbour) ·"))
+    expect(bars.first.locator("summary")).to_have_css("color", "rgb(255, 255, 255)")
+    # One popover at a time; Esc closes it.
+    bars.nth(1).locator("summary").click()
+    expect(bars.nth(1)).to_have_attribute("open", "")
+    expect(bars.first).not_to_have_attribute("open", "")
+    page.keyboard.press("Escape")
+    expect(page.locator("details.tl-trip[open]")).to_have_count(0)
     expect(page.locator("tr[data-reason='weight']")).to_contain_text("Too heavy: 55 kg")
     expect(page.locator("tr[data-reason='region']")).to_contain_text("No courier serves region 42")
 

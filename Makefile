@@ -7,6 +7,9 @@ PORT   ?= 8080
 # One web process by default: the embedded rate-limit storage is per process. With REDIS_URL, raise it.
 WEB_WORKERS ?= 1
 WORKERS ?= 4
+# An idle consumer looks for new tasks at least every half second (Huey's default backs off to 10 s,
+# which on the SQLite queue left a new check or a plan waiting that long).
+CONSUMER = $(BIN)/huey_consumer delivery.tasks.huey --workers $(WORKERS) --worker-type thread --delay 0.1 --max-delay 0.5
 export FLASK_APP := wsgi
 
 # PostgreSQL + Redis pass of `make test`: CI always runs it; elsewhere set TEST_DATABASE_URL to run it.
@@ -34,7 +37,7 @@ seed: migrate
 run: seed
 	@echo "delivery on http://127.0.0.1:$(PORT)/  (demo sign-in: admin/admin or dispatcher/dispatcher)"
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
-	$(BIN)/huey_consumer delivery.tasks.huey --workers $(WORKERS) --worker-type thread & \
+	$(CONSUMER) & \
 	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 8 --bind 0.0.0.0:$(PORT) \
 	    --access-logfile - wsgi:app & \
 	wait -n
@@ -43,7 +46,7 @@ web: migrate
 	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 8 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
 
 worker: migrate
-	$(BIN)/huey_consumer delivery.tasks.huey --workers $(WORKERS) --worker-type thread
+	$(CONSUMER)
 
 test: install
 	$(MAKE) --no-print-directory test-sqlite

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from delivery import jsontext
-from delivery.domain.intervals import is_interval
+from delivery.domain.intervals import INTERVAL_RE, is_interval
 from delivery.errors import ApiError
 from delivery.services import lavka_couriers, lavka_orders
 
@@ -55,6 +55,8 @@ def _split(cell: Any) -> list[str]:
 
 
 def _int(value: Any, what: str) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ValueError(f"{what} is missing")
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise ValueError(f"{what} must be a whole number")
     try:
@@ -68,6 +70,8 @@ def _hours(value: Any, what: str) -> list[str]:
     if not hours:
         raise ValueError(f"{what} is empty")
     for text in hours:
+        if isinstance(text, str) and INTERVAL_RE.fullmatch(text) and not is_interval(text):
+            raise ValueError(f"{what}: {text!r} must start before it ends (same day)")
         if not isinstance(text, str) or not is_interval(text):
             raise ValueError(f"{what}: {text!r} is not an HH:MM-HH:MM interval")
     return hours
@@ -87,6 +91,8 @@ def courier_item(raw: dict) -> dict:
 
 def order_item(raw: dict) -> dict:
     """One row as a Lavka order item; ValueError says what is wrong with it."""
+    if raw.get("weight") in (None, ""):
+        raise ValueError("weight is missing")
     try:
         weight = float(raw.get("weight"))
     except (TypeError, ValueError) as error:

@@ -26,7 +26,10 @@ def test_json_body_or_list():
     [
         ({"courier_type": "JET", "regions": [1], "working_hours": ["09:00-10:00"]}, "courier_type"),
         ({"courier_type": "FOOT", "regions": [], "working_hours": ["09:00-10:00"]}, "regions"),
-        ({"courier_type": "FOOT", "regions": [1], "working_hours": ["10:00-09:00"]}, "working_hours"),
+        ({"courier_type": "FOOT", "regions": [1], "working_hours": ["10:00-09:00"]},
+         r"working_hours: '10:00-09:00' must start before it ends"),
+        ({"courier_type": "FOOT", "regions": [1], "working_hours": ["9-18"]},
+         r"working_hours: '9-18' is not an HH:MM-HH:MM interval"),
         ({"courier_type": "FOOT", "regions": "x", "working_hours": "09:00-10:00"}, "whole number"),
     ],
 )
@@ -42,6 +45,9 @@ def test_bad_courier_rows(raw, message):
         ({"weight": "a", "regions": 1, "delivery_hours": ["10:00-11:00"], "cost": 1}, "number"),
         ({"weight": 1, "regions": 1, "delivery_hours": [], "cost": 1}, "empty"),
         ({"weight": 1, "regions": 1, "delivery_hours": ["10:00-11:00"], "cost": 1.5}, "whole number"),
+        ({"weight": 1, "regions": 1, "delivery_hours": ["10:00-11:00"]}, "^cost is missing$"),
+        ({"weight": 1, "regions": "", "delivery_hours": ["10:00-11:00"], "cost": 1}, "^regions is missing$"),
+        ({"regions": 1, "delivery_hours": ["10:00-11:00"], "cost": 1}, "^weight is missing$"),
     ],
 )
 def test_bad_order_rows(raw, message):

@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from delivery.app import create_app
 from delivery.extensions import db, limiter
+from delivery.tasks import configure_huey, huey
 from delivery.testing import create_pg_database, drop_pg_database
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -83,6 +84,11 @@ def _session_app(make_app):
 @pytest.fixture
 def app(_session_app):
     """The default test app, on an emptied database; rate limits reset."""
+    # The queue is a process-wide singleton: an app built since (the browser tests' live server, a
+    # make_app override) may have pointed it elsewhere. Point it back at this app's queue.
+    config = _session_app.config
+    if huey.immediate != bool(config["HUEY_IMMEDIATE"]) or huey.name != config["HUEY_NAME"]:
+        configure_huey(config)
     with _session_app.app_context():
         empty_database()
     if limiter.enabled:

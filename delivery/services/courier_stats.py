@@ -7,19 +7,15 @@ only while it is current and otherwise computes the figures itself, so a lost ta
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from delivery.domain.courier_stats import Completion, CourierStats, compute
 from delivery.models import Courier, Order
+from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
-
-
-def utcnow() -> datetime:
-    """Now as a naive UTC datetime, the way every timestamp is stored."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def load_completions(session: Session, courier_id: int) -> list[Completion]:

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, District, Order
-from delivery.services.courier_stats import card_stats, utcnow
+from delivery.services.clock import utcnow
+from delivery.services.courier_stats import card_stats
 from delivery.services.districts import ensure_names
 from delivery.services.tx import is_sqlite, write_transaction
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from delivery.models import Courier, CourierDistrict, District, Order, Printer, User
-from delivery.services.courier_stats import utcnow
+from delivery.services.clock import utcnow
 
 # Printers of both types at several points; keys key1, key2, ... so the sample requests run as they are.
 PRINTERS = [

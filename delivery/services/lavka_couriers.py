@@ -19,7 +19,7 @@ from delivery.domain.lavka_time import midnight
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, Order
 from delivery.services import bulk, districts
-from delivery.services.courier_stats import utcnow
+from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
 
 

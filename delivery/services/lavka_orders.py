@@ -17,7 +17,7 @@ from delivery.domain.lavka_time import format_instant
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
 from delivery.services import bulk, districts
-from delivery.services.courier_stats import utcnow
+from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, select, text, update
@@ -22,6 +22,7 @@ from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, valid
 from delivery.errors import ApiError
 from delivery.models import Courier, Order, Trip
 from delivery.services.bulk import insert_with_ids
+from delivery.services.clock import utcnow
 from delivery.services.lavka_orders import order_dto
 from delivery.services.tx import write_transaction
 
@@ -82,7 +83,7 @@ def _persist(
     session: Session, day: date, trips: list[PlannedTrip], orders: dict[int, Order]
 ) -> list[tuple[Trip, list[Order]]]:
     """Insert the trips and assign their orders in a few statements, not one per trip and order."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     # Sorted by courier and start, so group_order_ids increase the way the answer lists them.
     planned = sorted(trips, key=lambda t: (t.courier_id, t.start))
     ids = insert_with_ids(session, Trip.__table__, [

@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from huey import signals as S
 from sqlalchemy import func, select, update
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.models import TaskRun
+from delivery.services.clock import utcnow
 from delivery.tasks import app_context, huey
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,6 @@ _started: dict[str, float] = {}
 _started_lock = threading.Lock()
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
 def _describe_args(task) -> str:
     try:
         text = json.dumps({"args": list(task.args), "kwargs": dict(task.kwargs)}, default=str)
@@ -52,16 +48,16 @@ def _describe_args(task) -> str:
 def _values(signal: str, task, exc: BaseException | None) -> dict:
     values: dict = {"status": signal, "retries_left": int(task.retries or 0)}
     if signal == S.SIGNAL_ENQUEUED:
-        values.update(enqueued_at=_now(), error=None, started_at=None, finished_at=None, duration=None)
+        values.update(enqueued_at=utcnow(), error=None, started_at=None, finished_at=None, duration=None)
     elif signal == S.SIGNAL_EXECUTING:
         with _started_lock:
             _started[task.id] = time.monotonic()
-        values.update(started_at=_now(), finished_at=None, duration=None)
+        values.update(started_at=utcnow(), finished_at=None, duration=None)
     if signal in _FINAL or signal == S.SIGNAL_RETRYING:
         with _started_lock:
             began = _started.pop(task.id, None)
         if signal != S.SIGNAL_RETRYING:
-            values["finished_at"] = _now()
+            values["finished_at"] = utcnow()
         if began is not None and signal != S.SIGNAL_RETRYING:
             values["duration"] = round(time.monotonic() - began, 4)
     if exc is not None:

@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 
 import delivery.tasks
 from delivery.models import Courier, Order
-from delivery.services.courier_stats import card_stats, refresh_courier_stats, utcnow
+from delivery.services.clock import utcnow
+from delivery.services.courier_stats import card_stats, refresh_courier_stats
 from tests.api.test_dispatch_couriers import register
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -216,14 +217,30 @@ def complete_order(session: Session, order_uuid: uuid.UUID) -> dict[str, Any]:
             .where(Courier.id == courier_id, Courier.active_order_id == order_id)
             .values(active_order_id=None)
         )
-        still_busy = session.scalar(
-            select(exists().where(Order.courier_id == courier_id, Order.status == "assigned"))
-        )
-        if not still_busy:
-            session.execute(update(Courier).where(Courier.id == courier_id).values(free_since=now))
+        free_if_idle(session, {courier_id: now})
         courier_uuid = session.scalar(select(Courier.uuid).where(Courier.id == courier_id))
     _queue_stats_refresh(courier_id)
     return {"order_id": order_uuid, "courier_id": courier_uuid, "status": COMPLETED, "completed_at": now}
+
+
+def free_if_idle(session: Session, finished: dict[int, datetime]) -> None:
+    """Couriers left with no assigned order (live or planned) are free from their last delivery.
+
+    `finished` maps each courier that just completed orders to that time; either API's completion
+    calls this inside its transaction, after storing the completions.
+    """
+    busy = set(session.scalars(
+        select(Order.courier_id).where(Order.courier_id.in_(finished), Order.status == "assigned")
+    ))
+    idle = [{"b_id": cid, "b_when": when} for cid, when in finished.items() if cid not in busy]
+    if idle:
+        table = Courier.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.active_order_id.is_(None))
+            .values(free_since=bindparam("b_when")),
+            idle,
+        )
 
 
 def _queue_stats_refresh(courier_id: int) -> None:

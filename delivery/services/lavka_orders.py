@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 from delivery.domain.lavka_time import format_instant
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
-from delivery.services import bulk, districts
+from delivery.services import bulk, dispatch, districts
 from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
 
@@ -104,27 +104,14 @@ def complete_orders(
                 finished[courier.id] = max(when, finished.get(courier.id, when))
             done.append(order)
         session.flush()
-        _free_couriers(session, couriers, finished)
+        if finished:
+            # Free again in live dispatch's queue from the last delivery; the reported time is the
+            # client's, and one in the future counts as now, so a wrong clock cannot send the courier
+            # to the back of the queue.
+            now = utcnow()
+            dispatch.free_if_idle(session, {cid: min(when, now) for cid, when in finished.items()})
         result = [order_dto(o) for o in done]
     return result
-
-
-def _free_couriers(session: Session, couriers: dict[int, Courier], finished: dict[int, datetime]) -> None:
-    """A courier left with no assigned order is free from its last delivery (live dispatch's queue).
-
-    The reported time is the client's; one in the future counts as now, so that a wrong clock cannot
-    send the courier to the back of the queue.
-    """
-    if not finished:
-        return
-    busy = set(session.scalars(
-        select(Order.courier_id).where(Order.courier_id.in_(finished), Order.status == "assigned")
-    ))
-    now = utcnow()
-    for courier_id, when in finished.items():
-        courier = couriers[courier_id]
-        if courier_id not in busy and courier.active_order_id is None:
-            courier.free_since = min(when, now)
 
 
 def _complete(order: Order, courier: Courier, when: datetime, digits: int, *, strict: bool) -> bool:
@@ -143,5 +130,5 @@ def _complete(order: Order, courier: Courier, when: datetime, digits: int, *, st
     order.completed_at = when
     order.completed_time_digits = digits
     if courier.active_order_id == order.id:
-        courier.active_order_id = None  # a live-dispatched order: `_free_couriers` sets free_since
+        courier.active_order_id = None  # a live-dispatched order: `dispatch.free_if_idle` sets free_since
     return True

@@ -34,10 +34,8 @@ class WholeNumber(fields.Integer):
     def _validated(self, value):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise self.make_error("invalid")
-        if isinstance(value, float):
-            if not value.is_integer():  # also False for inf and NaN
-                raise self.make_error("invalid")
-            return int(value)
+        if isinstance(value, float) and not value.is_integer():  # also True for inf and NaN
+            raise self.make_error("invalid")
         return int(value)
 
 

@@ -17,14 +17,21 @@ PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install migrate seed run worker web test test-sqlite test-postgres test-browser bench clean
+.PHONY: install install-dev migrate seed run worker web test test-sqlite test-postgres test-browser bench clean
 
+# What a production host installs: requirements.txt only. Tests and tools: requirements-dev.txt.
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 migrate: install
@@ -48,24 +55,24 @@ web: migrate
 worker: migrate
 	$(CONSUMER)
 
-test: install
+test: install-dev
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$CI" ] || [ -n "$$TEST_DATABASE_URL" ]; then \
 	    $(MAKE) --no-print-directory test-postgres; \
 	else echo "skipping the PostgreSQL + Redis pass: set TEST_DATABASE_URL (CI runs it)"; fi
 	$(MAKE) --no-print-directory test-browser
 
-test-sqlite: install
+test-sqlite: install-dev
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m "not browser"
 
-test-postgres: install
+test-postgres: install-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_ADMIN_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(REDIS_TEST_URL)} \
 	    $(PYTEST) -m "not browser"
 
-test-browser: install
+test-browser: install-dev
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m browser tests/browser
 
-bench: install
+bench: install-dev
 	$(BIN)/pip install --quiet -r bench/requirements.txt
 	$(BIN)/python -m bench
 

@@ -17,10 +17,13 @@ PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install install-dev migrate seed run worker web test test-sqlite test-postgres test-browser bench clean
+.PHONY: install install-dev migrate seed run worker web test test-sqlite test-postgres test-browser bench clean messages
+
+# The pages' translations: .po files in the repository, .mo compiled here (never committed).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 # What a production host installs: requirements.txt only. Tests and tools: requirements-dev.txt.
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(CATALOGS)
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +31,19 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(CATALOGS)
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
+# After marking new strings: extract them and merge them into each language's .po (then translate).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -69,7 +80,13 @@ test-postgres: install-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_ADMIN_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(REDIS_TEST_URL)} \
 	    $(PYTEST) -m "not browser"
 
-test-browser: install-dev
+# axe-core, the accessibility checker the browser tests inject, pinned in tests/browser/package-lock.json.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-browser: install-dev $(AXE)
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m browser tests/browser
 
 bench: install-dev
@@ -77,4 +94,4 @@ bench: install-dev
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance/*.db instance/*.db-* media/pdf/*.pdf
+	rm -rf $(VENV) instance/*.db instance/*.db-* media/pdf/*.pdf translations/*/LC_MESSAGES/*.mo tests/browser/node_modules

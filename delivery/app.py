@@ -60,6 +60,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
 
+    from delivery.i18n import init_i18n
+
+    init_i18n(app)
+
     from delivery.models import User
 
     login_manager.login_view = "ui.login"

@@ -76,3 +76,76 @@ document.addEventListener("keydown", function (event) {
     if (summary && trip.contains(document.activeElement)) summary.focus();
   });
 });
+
+// Markup carries positions as data attributes (no inline styles: the pages' CSP forbids them);
+// the timeline's bars, hours and the line for now are placed here.
+function placeBars(root) {
+  if (!root || !root.querySelectorAll) return;
+  root.querySelectorAll("[data-left]").forEach(function (el) {
+    el.style.left = el.getAttribute("data-left") + "%";
+    if (el.hasAttribute("data-width")) el.style.width = el.getAttribute("data-width") + "%";
+  });
+}
+
+// A table that scrolls sideways inside its box can be scrolled with the keyboard too.
+function scrollableTables(root) {
+  if (!root || !root.querySelectorAll) return;
+  root.querySelectorAll(".table-wrap").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+      var caption = box.querySelector("caption");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+    }
+  });
+}
+
+// The districts' checkboxes get a filter box once they are many.
+function districtPickers(root) {
+  if (!root || !root.querySelectorAll) return;
+  root.querySelectorAll("[data-picker]").forEach(function (picker) {
+    var box = picker.querySelector(".picker-filter");
+    var options = picker.querySelectorAll(".picker-options label[data-name]");
+    if (!box || options.length <= 8 || box.dataset.ready) return;
+    box.hidden = false;
+    box.dataset.ready = "1";
+    box.addEventListener("input", function () {
+      var wanted = box.value.trim().toLowerCase();
+      options.forEach(function (label) {
+        var checked = label.querySelector("input").checked;
+        label.hidden = !!wanted && !checked && label.getAttribute("data-name").indexOf(wanted) === -1;
+      });
+    });
+  });
+}
+
+function enhance(root) {
+  placeBars(root);
+  scrollableTables(root);
+  districtPickers(root);
+}
+
+document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
+
+// Paging with "Next →" or "← Previous" keeps the keyboard on the pager: the same link on the new page,
+// else the other one, else the page count.
+var pagerUsed = null;
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var elt = event.detail.elt;
+  pagerUsed = elt && elt.getAttribute && elt.getAttribute("data-pager");
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  if (!pagerUsed) return;
+  var target = event.detail.target;
+  var used = pagerUsed;
+  pagerUsed = null;
+  var pager = target && target.querySelector(".pager");
+  if (!pager) return;
+  var focus = pager.querySelector("[data-pager='" + used + "']") || pager.querySelector("[data-pager]");
+  if (!focus) {
+    focus = pager.querySelector("[aria-live]");
+    if (focus) focus.setAttribute("tabindex", "-1");
+  }
+  if (focus) focus.focus();
+});

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from delivery.services import task_monitor
+from delivery.services import listing, task_monitor
 from delivery.models import CHECK_STATUSES, ORDER_STATUSES, Check, Courier, Order
 
 
@@ -14,6 +15,7 @@ from delivery.models import CHECK_STATUSES, ORDER_STATUSES, Check, Courier, Orde
 class Counts:
     """What the home page shows: couriers free/busy, orders and checks by status, tasks queued/failed."""
 
+    day: date | None = None
     couriers: int = 0
     couriers_busy: int = 0
     orders: dict[str, int] = field(default_factory=dict)
@@ -26,13 +28,18 @@ class Counts:
         return self.couriers - self.couriers_busy
 
 
-def counts(session: Session) -> Counts:
-    """Count couriers, busy couriers, orders and checks by status, and queued and failed tasks."""
-    result = Counts()
+def counts(session: Session, day: date) -> Counts:
+    """Count couriers, busy couriers, the day's orders and all checks by status, queued and failed tasks.
+
+    An order counts on `day` as the orders page's day filter says (created, planned or completed on it).
+    """
+    result = Counts(day=day)
     result.couriers = session.scalar(select(func.count()).select_from(Courier)) or 0
     busy = exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
     result.couriers_busy = session.scalar(select(func.count()).select_from(Courier).where(busy)) or 0
-    by_status = dict(session.execute(select(Order.status, func.count()).group_by(Order.status)).all())
+    by_status = dict(session.execute(
+        select(Order.status, func.count()).where(listing.order_on_day(day)).group_by(Order.status)
+    ).all())
     result.orders = {status: by_status.get(status, 0) for status in ORDER_STATUSES}
     by_check = dict(session.execute(select(Check.status, func.count()).group_by(Check.status)).all())
     result.checks = {status: by_check.get(status, 0) for status in CHECK_STATUSES}

@@ -134,6 +134,17 @@ def busy_courier_ids(session: Session, courier_ids: list[int]) -> set[int]:
     return set(rows)
 
 
+def order_on_day(day: date):
+    """The condition of an order belonging to `day`: created, planned or completed on it."""
+    start = datetime.combine(day, time.min)
+    last = start + timedelta(days=1) - timedelta(microseconds=1)
+    return or_(
+        Order.created_at.between(start, last),
+        Order.completed_at.between(start, last),
+        Order.trip_id.in_(select(Trip.id).where(Trip.date == day)),
+    )
+
+
 def orders(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> Page[Order]:
     """Orders filtered by status, district and day, newest first.
 
@@ -148,15 +159,7 @@ def orders(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> 
     if district is not None:
         query = query.where(Order.district_id == district)
     if day is not None:
-        start = datetime.combine(day, time.min)
-        end = start + timedelta(days=1)
-        query = query.where(
-            or_(
-                Order.created_at.between(start, end - timedelta(microseconds=1)),
-                Order.completed_at.between(start, end - timedelta(microseconds=1)),
-                Order.trip_id.in_(select(Trip.id).where(Trip.date == day)),
-            )
-        )
+        query = query.where(order_on_day(day))
     filters = {
         "status": status,
         "district": "" if district is None else str(district),

@@ -9,11 +9,13 @@ from flask_login import current_user
 from htmx_flask import request as htmx_request
 
 from delivery.domain.intervals import format_minute
+from delivery.models import CHECK_STATUSES, ORDER_STATUSES
+from delivery.ui import labels
 
 bp = Blueprint("ui", __name__)
 
 # Pages open to anonymous visitors; everything else in this blueprint asks for sign-in.
-PUBLIC_ENDPOINTS = {"ui.login"}
+PUBLIC_ENDPOINTS = {"ui.login", "ui.set_language"}
 
 # Endpoint name prefixes of each nav section, so a courier's card highlights "Couriers".
 _SECTIONS = (("ui.courier", "couriers"), ("ui.order", "orders"), ("ui.plan", "plan"),
@@ -50,6 +52,27 @@ def task_args(stored: str | None) -> str:
     except (ValueError, AttributeError, TypeError):
         return stored or ""
     return ", ".join(parts)
+
+
+# Globals rather than context: the macros of ui/_macros.html use them too.
+bp.add_app_template_global(labels.status_label, "status_label")
+bp.add_app_template_global(labels.courier_type_label, "courier_type_label")
+bp.add_app_template_global(labels.check_type_label, "check_type_label")
+bp.add_app_template_filter(labels.shown, "shown")
+
+
+@bp.app_context_processor
+def choices():
+    # Lazy words: rendered in the page's language, and only by the pages that show them.
+    return {"courier_types": list(labels.COURIER_TYPES.items()),
+            "order_statuses": [(code, labels.STATUSES.get(code, code)) for code in ORDER_STATUSES],
+            "check_statuses": [(code, labels.STATUSES.get(code, code)) for code in CHECK_STATUSES]}
+
+
+@bp.app_template_filter("say")
+def say(text: str | None) -> str:
+    """A service's English message in the page's language."""
+    return labels.message(text)
 
 
 @bp.app_context_processor

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from delivery.extensions import db
+from delivery.i18n import LANG_COOKIE, LANGUAGES
 from delivery.services.users import authenticate
 from delivery.ui import bp
 from delivery.ui.render import page
@@ -28,7 +30,7 @@ def login():
         if user is not None:
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))
-        error = "Wrong username or password."
+        error = _("Wrong username or password.")
     # Keep the typed username after a wrong password, so only the password needs typing again.
     username = request.form.get("username", "")
     return page("ui/login.html", error=error, username=username, next=request.args.get("next", "")), (
@@ -40,5 +42,15 @@ def login():
 def logout():
     """Sign out."""
     logout_user()
-    flash("Signed out.")
+    flash(_("Signed out."))
     return redirect(url_for("ui.login"))
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    """Switch the pages' language and remember it for a year; back to the page the switch was on."""
+    if code not in LANGUAGES:
+        abort(404)
+    response = redirect(_safe_next(request.args.get("next")))
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
 from htmx_flask import make_response
 
 from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import check_desk, listing
-from delivery.ui import bp
+from delivery.ui import bp, labels
 from delivery.ui.render import page, wants_fragment
 
 
@@ -40,7 +41,7 @@ def check_render(check_id: int):
         message = error.message
     check = check_desk.get_check(db.session(), check_id)
     if not wants_fragment():
-        flash(message or f"Check {check_id} queued for rendering.")
+        flash(labels.message(message) if message else _("Check %(id)s queued for rendering.", id=check_id))
         return redirect(request.referrer or url_for("ui.checks"))
-    notice = None if message else "Queued for rendering."
+    notice = None if message else _("Queued for rendering.")
     return make_response(page("ui/checks.html", "ui/_check_row.html", c=check, message=message, notice=notice))

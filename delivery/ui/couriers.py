@@ -9,8 +9,8 @@ from htmx_flask import make_response
 from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import courier_profiles, listing
-from delivery.ui import bp
-from delivery.ui.forms import CourierForm, split_intervals, split_names
+from delivery.ui import bp, labels
+from delivery.ui.forms import CourierForm, split_intervals
 from delivery.ui.render import page, wants_fragment
 
 
@@ -59,7 +59,7 @@ def courier_new():
     try:
         courier = courier_profiles.register(db.session(), **_profile(form))
     except ApiError as error:
-        return _form_page(form, error=error.message, status=error.status)
+        return _form_page(form, error=labels.message(error.message), status=error.status)
     return _saved(courier.id)
 
 
@@ -68,8 +68,8 @@ def _profile(form) -> dict:
     return {
         "name": form.name.data,
         "courier_type": form.type.data,
-        "district_ids": form.districts.data,
-        "new_district_names": split_names(form.new_districts.data),
+        "district_ids": list(dict.fromkeys([*form.districts.data, *form.named_ids])),
+        "new_district_names": form.to_create,
         "working_hours": split_intervals(form.working_hours.data),
     }
 
@@ -84,7 +84,7 @@ def courier_edit(courier_id: int):
     try:
         courier_profiles.update_courier(db.session(), courier_id, **_profile(form))
     except ApiError as error:
-        return _form_page(form, courier, error=error.message, status=error.status)
+        return _form_page(form, courier, error=labels.message(error.message), status=error.status)
     return _saved(courier_id)
 
 

@@ -1,6 +1,7 @@
 """Home: live counts of couriers, orders and checks."""
 from __future__ import annotations
 
+from datetime import date
 
 from delivery.extensions import db
 from delivery.services import dashboard
@@ -14,5 +15,5 @@ def home():
     return page(
         "ui/home.html",
         "ui/_home_counts.html",
-        counts=dashboard.counts(db.session),
+        counts=dashboard.counts(db.session, date.today()),
     )

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 from htmx_flask import make_response
 
 from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import imports, listing, order_desk
-from delivery.ui import bp
+from delivery.ui import bp, labels
 from delivery.ui.forms import DispatchForm, ImportForm
 from delivery.ui.render import page, wants_fragment
 
@@ -17,8 +18,16 @@ ORDERS_CHANGED = "orders-changed"
 
 def _dispatch_form() -> DispatchForm:
     form = DispatchForm()
-    form.district.choices = [("", "Choose…")] + [(d.name, d.name) for d in listing.districts(db.session())]
+    form.district.choices = [("", _("Choose…"))] + [(d.name, d.name) for d in listing.districts(db.session())]
     return form
+
+
+def outcome_text(outcome) -> str:
+    """What became of a dispatched order, in the page's language."""
+    if outcome.ok:
+        return _("%(order)s went to %(courier)s.", order=labels.shown(outcome.order),
+                 courier=labels.shown(outcome.courier))
+    return labels.message(outcome.message)
 
 
 @bp.get("/ui/orders")
@@ -43,11 +52,11 @@ def order_dispatch():
             form.name.data = ""  # ready for the next order; a second click must not repeat this one
     if not wants_fragment():
         if outcome is not None:
-            flash(outcome.message)
+            flash(outcome_text(outcome))
         return redirect(url_for("ui.orders"))
     status = 200 if outcome is None or outcome.ok else 409
     response = make_response(
-        page("ui/orders.html", "ui/_dispatch_form.html", form=form, outcome=outcome),
+        page("ui/orders.html", "ui/_dispatch_form.html", form=form, outcome=outcome, outcome_text=outcome_text),
         trigger=ORDERS_CHANGED if outcome is not None and outcome.ok else None,
     )
     return response, (422 if form.errors else status)
@@ -62,7 +71,7 @@ def order_complete(order_id: int):
     except ApiError as error:
         order, message = order_desk.get_order(db.session(), order_id), error.message
     if not wants_fragment():
-        flash(message or f"{order.display_name} completed.")
+        flash(labels.message(message) if message else _("%(order)s completed.", order=labels.shown(order)))
         return redirect(request.referrer or url_for("ui.orders"))
     # Only the row changes: reloading the table here would throw away the keyboard focus.
     return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)

@@ -1,9 +1,10 @@
 """The day's plan: pick a date, run the planner in the background, see the timeline."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import redirect, request, url_for
+from flask_babel import gettext as _
 from htmx_flask import make_response
 
 from delivery.extensions import db
@@ -25,9 +26,29 @@ def plan():
     """Show the timeline of a day's trips and the orders still waiting, with why."""
     day = _day()
     form = PlanForm(data={"date": day})
+    district = request.args.get("district", type=int)
+    tl = _for_district(day_plan.timeline(db.session(), day), district)
     return page(
-        "ui/plan.html", "ui/_timeline.html", form=form, tl=day_plan.timeline(db.session(), day), run=None
+        "ui/plan.html", "ui/_timeline.html", form=form, run=None, district=district,
+        tl=tl, now_left=_now_left(tl), districts=listing.districts(db.session()),
     )
+
+
+def _for_district(tl, district: int | None):
+    """Only the couriers serving `district` and its waiting orders (all of them without one)."""
+    if district is not None:
+        tl.rows = [row for row in tl.rows if district in row.courier.region_ids]
+        tl.unplanned = [(order, why) for order, why in tl.unplanned if order.district_id == district]
+    return tl
+
+
+def _now_left(tl) -> float | None:
+    """Where now falls on the axis (a percentage), when the timeline shows today's hours."""
+    now = datetime.now()
+    minute = now.hour * 60 + now.minute
+    if tl.day != now.date() or not tl.axis_start <= minute <= tl.axis_end:
+        return None
+    return round(100 * (minute - tl.axis_start) / (tl.axis_end - tl.axis_start), 3)
 
 
 @bp.post("/ui/plan")
@@ -36,7 +57,7 @@ def plan_run():
     form = PlanForm()
     if not form.validate_on_submit():
         return page("ui/plan.html", "ui/_plan_status.html", form=form, run=None,
-                    done=True, tl=day_plan.timeline(db.session(), _day()), error="Pick a valid date."), 422
+                    done=True, tl=day_plan.timeline(db.session(), _day()), error=_("Pick a valid date.")), 422
     day = form.date.data
     task_id = day_plan.start_run(db.session(), day)
     if not wants_fragment():

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import task_monitor
-from delivery.ui import bp
+from delivery.ui import bp, labels
 from delivery.ui.render import page, wants_fragment
 
 
@@ -29,9 +30,9 @@ def task_retry(task_id: str):
     """Queue a failed task again with its arguments."""
     try:
         new_id = task_monitor.retry(db.session(), task_id)
-        message, code = f"Queued again as {new_id}.", 200
+        message, code = _("Queued again as %(id)s.", id=new_id), 200
     except ApiError as error:
-        message, code = error.message, error.status
+        message, code = labels.message(error.message), error.status
     if not wants_fragment():
         flash(message)
         return redirect(url_for("ui.tasks"))

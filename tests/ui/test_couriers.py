@@ -62,7 +62,7 @@ def test_edit_form_and_inline_errors(signed_in, demo):
     good = signed_in.post(
         "/ui/couriers/1/edit", headers=HX,
         data={"name": "Anna K", "type": "BIKE", "districts": ["1", "2"], "new_districts": "Harbour",
-              "working_hours": "08:00-12:00, 13:00-17:00"},
+              "create_districts": "y", "working_hours": "08:00-12:00, 13:00-17:00"},
     )
     assert good.status_code == 200 and good.headers["HX-Redirect"] == "/ui/couriers/1"
     demo.expire_all()
@@ -111,7 +111,7 @@ def test_create_through_dispatch_registration(signed_in, demo):
     good = signed_in.post(
         "/ui/couriers/new", headers=HX,
         data={"name": "Zoe", "type": "BIKE", "districts": ["2"], "new_districts": "Harbour",
-              "working_hours": "09:00-18:00"},
+              "create_districts": "y", "working_hours": "09:00-18:00"},
     )
     assert good.status_code == 200
     demo.rollback()
@@ -130,7 +130,7 @@ def test_card_shows_meta_info_and_live_order(signed_in, demo):
     order.completed_at = datetime(2026, 3, 1, 10, 30)
     demo.commit()
     _, text = both(signed_in, "/ui/couriers/1?start=2026-03-01&end=2026-03-02")
-    assert 'data-stat="earnings">600<' in text  # 300 x FOOT's 2
+    assert 'data-stat="earnings" data-value="600">600 ₽<' in text  # 300 x FOOT's 2
     assert 'data-stat="avg-complete">00:30:00<' in text
     _, text = both(signed_in, "/ui/couriers/1?start=2026-04-01&end=2026-04-02")
     assert "No completed orders" in text

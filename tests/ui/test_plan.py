@@ -20,7 +20,7 @@ def test_timeline_full_and_fragment(signed_in, demo):
     for text in (full, fragment):
         assert f'data-trip="{trip.id}"' in text and "2 orders planned" in text
         # Axis 08:00-20:00 (Vera works 08:00-20:00): 10:00 is at 2/12 of it.
-        assert "left: 16.667%" in text and "Order 3 at 10:08" in text
+        assert 'data-left="16.667"' in text and "Order 3 · North · 12 kg · 10:08" in text
         assert 'data-reason="capacity"' in text  # the day has a plan: the others found no room
     _, empty_day = both(signed_in, "/ui/plan?date=2026-05-02")
     assert "0 orders planned" in empty_day and "data-trip" not in empty_day
@@ -51,10 +51,10 @@ def test_run_the_planner_and_follow_it(signed_in, demo, session):
     text = response.get_data(as_text=True)
     # Immediate mode in tests: the run is over when the answer comes, so the page is told to reload.
     assert response.status_code == 200 and 'data-status="complete"' in text
-    assert response.headers["HX-Trigger"] == "plan-done" and "Planned 2026-05-01" in text
+    assert response.headers["HX-Trigger"] == "plan-done" and "Planned May 1, 2026" in text
     task_id = __import__("re").search(r'data-task-id="([^"]+)"', text).group(1)
     full, fragment = both(signed_in, f"/ui/plan/runs/{task_id}?date=2026-05-01")
-    assert "Planning 2026-05-01" in full and 'data-status="complete"' in fragment
+    assert "Planning May 1, 2026" in full and 'data-status="complete"' in fragment
     session.rollback()
     assert session.query(Trip).filter_by(date=date(2026, 5, 1)).count() > 0
     _, timeline = both(signed_in, "/ui/plan?date=2026-05-01")

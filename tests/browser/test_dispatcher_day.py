@@ -46,7 +46,7 @@ def _shot(name: str):
 
 
 def test_register_a_courier(page):
-    page.get_by_role("link", name="Couriers").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Couriers").click()
     page.get_by_role("button", name="Register a courier").click()
     page.get_by_label("Name").fill("Dana")
     page.get_by_label("Type").select_option("BIKE")
@@ -56,7 +56,7 @@ def test_register_a_courier(page):
     page.get_by_role("button", name="Register").click()
     # A district that does not exist yet is named, focused, and created only once confirmed.
     expect(page.locator("#new_districts-error")).to_contain_text("No district is called “Harbour” yet")
-    expect(page.get_by_label("New districts")).to_be_focused()
+    expect(page.get_by_role("textbox", name="New districts")).to_be_focused()
     page.get_by_label("Yes, create these new districts").check()
     page.get_by_role("button", name="Register").click()
     # Inline error, the form swapped in place, focus on the field to fix.
@@ -81,7 +81,7 @@ def test_register_a_courier(page):
 
 
 def test_dispatch_and_complete_an_order(page):
-    page.get_by_role("link", name="Orders").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Orders").click()
     page.get_by_label("Order name").fill("Borscht")
     page.get_by_label("District").first.select_option("South")
     page.get_by_role("button", name="Dispatch", exact=True).click()
@@ -137,7 +137,7 @@ def test_import_shows_its_progress_while_the_upload_is_under_way(page, tmp_path)
     page.wait_for_timeout(100)
     assert len(held) == 1
     held[0].continue_()
-    expect(page.locator("#import-result").get_by_role("heading")).to_have_text("Imported 1 of 1 couriers")
+    expect(page.locator("#import-result").get_by_role("heading")).to_have_text("Imported 1 of 1 courier")
     expect(wrap).not_to_have_class(re.compile("htmx-request"))
     expect(wrap).to_have_css("opacity", "0")
 
@@ -146,7 +146,7 @@ def test_watch_a_check_render_and_open_its_pdf(page, live_server):
     base_url, _, worker = live_server
     worker.stop()  # hold the queue so the check is seen new first
     assert requests.post(f"{base_url}/create_checks/", json=ORDER, timeout=10).json() == {"ok": "Чеки успешно созданы"}
-    page.get_by_role("link", name="Checks").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Checks").click()
     rows = page.locator("#checks-table tbody tr", has_text="777001")
     expect(rows).to_have_count(2)
     expect(rows.first).to_have_attribute("data-status", "new")

@@ -43,7 +43,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 # After marking new strings: extract them and merge them into each language's .po (then translate).
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 
 migrate: install
 	$(BIN)/flask db upgrade

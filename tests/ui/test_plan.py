@@ -74,3 +74,25 @@ def test_a_pending_run_polls(signed_in, session):
     session.commit()
     _, fragment = both(signed_in, "/ui/plan/runs/t-1?date=2026-05-01")
     assert 'hx-trigger="every 1s"' in fragment and "<progress" in fragment
+
+
+def test_timeline_filters_by_district_and_folds_couriers_without_trips(signed_in, demo):
+    trip = Trip(courier_id=3, date=date(2026, 5, 1), start_minute=600, end_minute=616)
+    demo.add(trip)
+    demo.flush()
+    order = demo.get(Order, 3)
+    order.status, order.courier_id, order.trip_id, order.planned_minute = "assigned", 3, trip.id, 608
+    demo.commit()
+    _, everyone = both(signed_in, "/ui/plan?date=2026-05-01")
+    # Vera has the trip; Anna, Boris and Gleb have none: folded away under a summary, with a legend above.
+    assert "3 couriers without trips" in everyone and 'class="tl-legend"' in everyone
+    busy, idle = everyone.split('class="tl-idle"')
+    assert 'data-courier="3"' in busy and 'data-courier="1"' not in busy
+    assert all(f'data-courier="{c}"' in idle for c in (1, 2, 4))
+    _, south = both(signed_in, "/ui/plan?date=2026-05-01&district=3")
+    # District 3 (South): Vera and Gleb serve it; only its waiting orders (4 and 5) are listed.
+    assert 'data-courier="3"' in south and 'data-courier="4"' in south
+    assert 'data-courier="1"' not in south and 'data-courier="2"' not in south
+    waiting = south.split('id="unplanned-h"')[1]
+    assert "Order 4" in waiting and "Order 5" in waiting and "Order 1<" not in waiting and "Order 6" not in waiting
+    assert '<option value="3" selected>South</option>' in signed_in.get("/ui/plan?date=2026-05-01&district=3").get_data(as_text=True)

@@ -16,4 +16,5 @@ def page(template: str, fragment: str | None = None, **context):
     chosen = fragment if (fragment and wants_fragment()) else template
     response = make_response(render_template(chosen, **context))
     response.headers.add("Vary", "HX-Request")
+    response.headers.add("Vary", "Accept-Language")  # the language too (or the `lang` cookie)
     return response

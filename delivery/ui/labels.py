@@ -12,6 +12,7 @@ from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, Met
 STATUSES = {
     # orders
     "new": _l("new"), "waiting": _l("waiting"), "assigned": _l("assigned"), "completed": _l("completed"),
+    "cancelled": _l("cancelled"),
     # checks
     "rendered": _l("rendered"), "printed": _l("printed"), "failed": _l("failed"),
     # background tasks

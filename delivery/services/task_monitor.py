@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 QUEUED = ("enqueued", "scheduled", "retrying")
 # `lost`: still executing on a consumer that stopped beating (services/consumers.py marks it).
 FAILED = ("error", "expired", "revoked", "canceled", "timeout", "interrupted", "locked", "lost")
+QUEUE_DOWN = "The task queue cannot be reached; try again in a moment."
 # Signals whose arrival ends a run (no "executing" after them unless it is retried).
 _FINAL = {S.SIGNAL_COMPLETE, S.SIGNAL_ERROR, S.SIGNAL_EXPIRED, S.SIGNAL_REVOKED, S.SIGNAL_CANCELED,
           S.SIGNAL_TIMEOUT, S.SIGNAL_INTERRUPTED, S.SIGNAL_LOCKED}
@@ -176,8 +177,14 @@ def retry(session: Session, task_id: str) -> str:
         raise ApiError(409, f"Task {run.name} is not known to this app") from error
     stored = json.loads(run.args or "{}")
     # Mark the old run handled before queueing, so it leaves the failures list even in immediate mode.
+    previous = run.status
     session.execute(update(TaskRun).where(TaskRun.id == run.id).values(status="retried"))
     session.commit()
     task = task_class(args=tuple(stored.get("args", ())), kwargs=stored.get("kwargs", {}))
-    huey.enqueue(task)
+    try:
+        huey.enqueue(task)
+    except Exception as error:  # Redis down: the run stays failed, to retry once it is back
+        session.execute(update(TaskRun).where(TaskRun.id == run.id).values(status=previous))
+        session.commit()
+        raise ApiError(503, QUEUE_DOWN) from error
     return task.id

@@ -29,6 +29,7 @@ import requests
 
 from delivery.api.receipt_schemas import ORDER_EXAMPLE
 from delivery.testing import (
+    FAST_WATCHDOG,
     create_pg_database,
     drop_pg_database,
     free_port,
@@ -42,8 +43,6 @@ from delivery.testing import (
 )
 
 WAIT_LIMIT = 240.0
-FAST = {"HEARTBEAT_SECONDS": "0.5", "CHECK_LEASE_SECONDS": "3", "CHECK_REQUEUE_SECONDS": "5",
-        "CONSUMER_SILENCE_SECONDS": "3"}
 
 
 class Stage:
@@ -56,7 +55,7 @@ class Stage:
         self.env = process_env(
             DATABASE_URL=self.database_url, REDIS_URL=f"redis://127.0.0.1:{self.redis_port}/0",
             MEDIA_ROOT=str(folder / "media"), HUEY_NAME="delivery-faults", RATE_LIMIT_PREFIX="delivery-faults",
-            **(FAST if fast else {}), **settings,
+            **(FAST_WATCHDOG if fast else {}), **settings,
         )
         self.processes: list = []
         self.codes: list[int] = []

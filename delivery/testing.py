@@ -23,6 +23,11 @@ from delivery.config import ROOT, normalise_database_url
 
 BIN = Path(sys.executable).parent
 
+# The consumers' watchdog settings for fault tests: beats twice a second, leases of 3 s, a lost run
+# after 3 s of silence (production: tens of seconds).
+FAST_WATCHDOG = {"HEARTBEAT_SECONDS": "0.5", "CHECK_LEASE_SECONDS": "3", "CHECK_REQUEUE_SECONDS": "5",
+                 "CONSUMER_SILENCE_SECONDS": "3"}
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""

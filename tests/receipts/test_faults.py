@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from delivery import tasks
 from delivery.models import Check, TaskRun
 from delivery.testing import (
+    FAST_WATCHDOG,
     free_port,
     kill_group,
     process_env,
@@ -39,9 +40,6 @@ pytestmark = [
     pytest.mark.skipif(not (TEST_DATABASE_URL and TEST_REDIS_URL), reason="needs PostgreSQL and Redis"),
 ]
 
-# Fast watchdog for the test: beats twice a second, leases of 3 s, lost runs after 3 s of silence.
-FAST = {"HEARTBEAT_SECONDS": "0.5", "CHECK_LEASE_SECONDS": "3", "CHECK_REQUEUE_SECONDS": "5",
-        "CONSUMER_SILENCE_SECONDS": "3"}
 
 
 def fault_env(base_config: dict, **settings: str) -> dict[str, str]:
@@ -49,7 +47,7 @@ def fault_env(base_config: dict, **settings: str) -> dict[str, str]:
     return process_env(**{
         "DATABASE_URL": base_config["DATABASE_URL"], "REDIS_URL": TEST_REDIS_URL,
         "MEDIA_ROOT": base_config["MEDIA_ROOT"], "HUEY_NAME": f"delivery-fault-{uuid.uuid4().hex[:8]}",
-        "RATE_LIMIT": "off", **FAST, **settings,
+        "RATE_LIMIT": "off", **FAST_WATCHDOG, **settings,
     })
 
 
@@ -61,6 +59,11 @@ def wait_for(condition, limit: float = 120.0, step: float = 0.2) -> bool:
             return True
         time.sleep(step)
     return condition()
+
+
+def run_status(session, task_id: str) -> str | None:
+    session.rollback()
+    return session.scalar(select(TaskRun.status).where(TaskRun.task_id == task_id))
 
 
 def statuses(session) -> dict[int, str]:
@@ -122,11 +125,11 @@ def test_consumer_killed_mid_render_loses_no_check_and_renders_none_twice(
         response = client.post(f"/ui/tasks/{lost.task_id}/retry", headers=HX)
         assert response.status_code == 200, response.get_data(as_text=True)
         new_id = response.get_data(as_text=True).split("Queued again as ")[1].split(".")[0]
-        assert wait_for(lambda: printers.scalar(select(TaskRun.status).where(TaskRun.task_id == new_id)) == "complete"
-                        or printers.rollback(), 60)
+        assert wait_for(lambda: run_status(printers, new_id) == "complete", 60)
         assert renders.read_text().split().count(str(second.pid)) == len(left)  # the retry found it rendered
     finally:
-        kill_group(first) if first.poll() is None else None
+        if first.poll() is None:
+            kill_group(first)
         if second is not None:
             stop_process(second)
 
@@ -177,12 +180,21 @@ def test_redis_shut_down_and_restarted_loses_no_check_and_gives_no_5xx(
         assert ready.status_code == 503 and "redis" in ready.json()["failing"]
 
         server, _ = start_redis(port)  # back, empty; nothing restarted but Redis itself
-        assert wait_for(lambda: lavka() or set(statuses(printers).values()) == {"rendered"}), statuses(printers)
+        def all_rendered() -> bool:  # Lavka keeps being asked meanwhile
+            lavka()
+            return set(statuses(printers).values()) == {"rendered"}
+
+        assert wait_for(all_rendered), statuses(printers)
         assert len(statuses(printers)) == 8
         assert wait_for(lambda: readyz().status_code == 200, 30)
         # The rate limits went back to Redis by themselves (Flask-Limiter retries it with a backoff).
         keys = redis.Redis(port=port)
-        assert wait_for(lambda: lavka() or bool(keys.keys(f"{prefix}*")), 120, 0.5)
+
+        def limits_in_redis() -> bool:
+            lavka()
+            return bool(keys.keys(f"{prefix}*"))
+
+        assert wait_for(limits_in_redis, 120, 0.5)
         keys.close()
         assert codes and not [code for code in codes if code >= 500]
     finally:

@@ -188,12 +188,13 @@ class Watchdog:
         self.enqueue = enqueue
         self.me = consumer_id()
         self.started_at = utcnow()
+        self.interval = 10.0  # HEARTBEAT_SECONDS, read at each beat
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="delivery-watchdog", daemon=True)
 
     def start(self) -> None:
         # The first beat before any task runs: a run is never taken for lost for want of one.
-        self.tick(sweep=False)
+        self._tick_logged(sweep=False)
         self.thread.start()
         log.info("consumer %s: watchdog started", self.me)
 
@@ -201,17 +202,14 @@ class Watchdog:
         self.stopped.set()
 
     def _run(self) -> None:
-        while not self.stopped.wait(self._interval()):
-            self.tick()
+        while not self.stopped.wait(self.interval):
+            self._tick_logged()
 
-    def _interval(self) -> float:
-        from flask import current_app
-
+    def _tick_logged(self, sweep: bool = True) -> None:
         try:
-            with self.app_context():
-                return float(current_app.config["HEARTBEAT_SECONDS"])
-        except Exception:  # noqa: BLE001 - no config readable: beat at the default pace
-            return 10.0
+            self.tick(sweep)
+        except Exception:  # the thread must outlive any one beat (the database away, say)
+            log.exception("consumer %s: watchdog beat failed", self.me)
 
     def tick(self, sweep: bool = True) -> None:
         """One beat: each step on its own, so a failing one (Redis down) never stops the others."""
@@ -221,6 +219,7 @@ class Watchdog:
 
         with self.app_context():
             config = current_app.config
+            self.interval = float(config["HEARTBEAT_SECONDS"])
             session = db.session()
             steps = [
                 lambda: beat(session, self.me, self.started_at),

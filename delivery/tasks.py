@@ -129,7 +129,7 @@ def start_consumer_watchdog() -> None:
     """Start this consumer process's watchdog with its first worker."""
     from delivery.services import consumers
 
-    consumers.start_watchdog(app_context, render_check)
+    consumers.start_watchdog(app_context, render_check, huey.pending_count)
 
 
 @huey.on_shutdown()

@@ -35,6 +35,9 @@ GAVE_UP = "gave up after {n} attempts: no render finished (its consumer stopped 
 LOST_RUN = "lost: its consumer stopped answering while running it"
 # Beats of consumers gone this long are deleted.
 _FORGET_AFTER = timedelta(days=1)
+# While the queue holds tasks, a check queued long ago may still be waiting in it: wait this many
+# times longer before queueing it again, so a backlog is not doubled every CHECK_REQUEUE_SECONDS.
+BACKLOG_FACTOR = 10
 
 
 def consumer_id() -> str:
@@ -97,10 +100,13 @@ def _lost(now: datetime, requeue_after: float):
 
 
 def requeue_lost(session: Session, enqueue: Callable[[int], object], *, requeue_after: float,
-                 max_attempts: int, limit: int = 500) -> tuple[int, int]:
-    """Queue the lost checks' renders again, or mark failed those that had their attempts; (queued, failed)."""
+                 max_attempts: int, backlog: bool = False, limit: int = 500) -> tuple[int, int]:
+    """Queue the lost checks' renders again, or mark failed those that had their attempts; (queued, failed).
+
+    `backlog`: the queue holds tasks, so wait BACKLOG_FACTOR times longer for a queued one.
+    """
     now = utcnow()
-    lost = _lost(now, requeue_after)
+    lost = _lost(now, requeue_after * (BACKLOG_FACTOR if backlog else 1))
     rows = session.execute(select(Check.id, Check.attempts).where(lost).order_by(Check.id).limit(limit)).all()
     session.rollback()
     queued = failed = 0
@@ -183,9 +189,9 @@ def forget_gone_consumers(session: Session) -> None:
 class Watchdog:
     """Beats for this consumer process, renews its leases and sweeps, in a daemon thread."""
 
-    def __init__(self, app_context: Callable, enqueue: Callable[[int], object]):
+    def __init__(self, app_context: Callable, enqueue: Callable[[int], object], pending: Callable[[], int]):
         self.app_context = app_context
-        self.enqueue = enqueue
+        self.enqueue, self.pending = enqueue, pending
         self.me = consumer_id()
         self.started_at = utcnow()
         self.interval = 10.0  # HEARTBEAT_SECONDS, read at each beat
@@ -228,7 +234,7 @@ class Watchdog:
             if sweep:
                 steps += [
                     lambda: requeue_lost(session, self.enqueue, requeue_after=config["CHECK_REQUEUE_SECONDS"],
-                                         max_attempts=config["CHECK_MAX_ATTEMPTS"]),
+                                         max_attempts=config["CHECK_MAX_ATTEMPTS"], backlog=self.pending() > 0),
                     lambda: mark_lost_runs(session, config["CONSUMER_SILENCE_SECONDS"]),
                     lambda: forget_gone_consumers(session),
                 ]
@@ -248,13 +254,13 @@ _users = 0
 _watchdog_lock = threading.Lock()
 
 
-def start_watchdog(app_context: Callable, enqueue: Callable[[int], object]) -> None:
+def start_watchdog(app_context: Callable, enqueue: Callable[[int], object], pending: Callable[[], int]) -> None:
     """Start this process's watchdog with its first worker (a Huey startup hook calls it per worker)."""
     global _watchdog, _users
     with _watchdog_lock:
         _users += 1
         if _watchdog is None or _watchdog.me != consumer_id():  # none yet, or a forked worker process
-            _watchdog = Watchdog(app_context, enqueue)
+            _watchdog = Watchdog(app_context, enqueue, pending)
             _watchdog.start()
 
 

@@ -61,6 +61,16 @@ def test_a_check_whose_task_is_queued_is_left_to_it(app, client, printers, order
     assert consumers.requeue_lost(printers, queued.append, **SWEEP) == (0, 0)  # now queued afresh
 
 
+def test_a_backlog_in_the_queue_is_not_doubled(app, client, printers, order, monkeypatch):
+    monkeypatch.setattr("delivery.tasks.render_check", lambda check_id: None)  # queued behind others
+    assert client.post("/create_checks/", json=order).status_code == 200
+    _set(printers, 1, queued_at=utcnow() - timedelta(seconds=31))
+    queued = []
+    assert consumers.requeue_lost(printers, queued.append, backlog=True, **SWEEP) == (0, 0)
+    _set(printers, 1, queued_at=utcnow() - timedelta(seconds=301))
+    assert consumers.requeue_lost(printers, queued.append, backlog=True, **SWEEP) == (1, 0) and queued == [1]
+
+
 def test_a_lease_keeps_a_second_render_out_until_it_runs_out(app, unqueued, fake_pdf):
     assert consumers.claim(unqueued, 1, "host-a:1", 30)
     assert not consumers.claim(unqueued, 1, "host-b:2", 30)
@@ -123,7 +133,7 @@ def test_a_broker_failure_during_the_sweep_keeps_the_check_for_the_next(app, unq
 
 
 def test_the_watchdog_beats_and_sweeps(app, unqueued, fake_pdf):
-    watchdog = consumers.Watchdog(app.app_context, render_check)
+    watchdog = consumers.Watchdog(app.app_context, render_check, lambda: 0)
     watchdog.tick()
     beat = unqueued.scalar(select(ConsumerBeat))
     assert beat.id == consumers.consumer_id() and consumers.last_beat(unqueued) == beat.beat_at

@@ -2,7 +2,6 @@
 the part that fails, and 200 again once it is back."""
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -53,7 +52,6 @@ def test_an_unreachable_database_is_named(make_app, app, tmp_path):
 
 @pytest.mark.redis
 @pytest.mark.skipif(not TEST_REDIS_URL, reason="needs Redis (TEST_REDIS_URL)")
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 def test_redis_going_away_and_coming_back(make_app, app, session):
     """A private redis-server of this test, stopped and started again on the same port."""
     consumers.beat(session, "host:1", utcnow())

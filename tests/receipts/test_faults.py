@@ -8,7 +8,6 @@ every wait is bounded.
 """
 from __future__ import annotations
 
-import shutil
 import socket
 import time
 import uuid
@@ -134,7 +133,6 @@ def test_consumer_killed_mid_render_loses_no_check_and_renders_none_twice(
             stop_process(second)
 
 
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
 def test_redis_shut_down_and_restarted_loses_no_check_and_gives_no_5xx(
     app, printers, order, base_config, wkhtmltopdf, tmp_path
 ):

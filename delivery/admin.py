@@ -51,23 +51,25 @@ class PrinterView(SecureModelView):
 
 
 class RenderState(BaseSQLAFilter):
-    """Checks still `new`: `failed` (a render failed or wkhtmltopdf is missing) or `waiting` (queued)."""
+    """Checks still `new`: `failed` (its renders gave up, or wkhtmltopdf is missing), `retrying` (a
+    render failed, a retry is due) or `waiting` (queued)."""
 
     def apply(self, query, value, alias=None):
-        failed = Check.last_error.is_not(None)
-        return query.filter(Check.status == "new", failed if value == "failed" else ~failed)
+        gave_up, erred = Check.failed_at.is_not(None), Check.last_error.is_not(None)
+        state = {"failed": gave_up, "retrying": ~gave_up & erred}.get(value, ~gave_up & ~erred)
+        return query.filter(Check.status == "new", state)
 
     def operation(self) -> str:
         return "is"
 
 
 class CheckView(SecureModelView):
-    """Checks with their PDFs; a check still `new` with an error is a failed render, shown in red."""
+    """Checks with their PDFs; a check still `new` whose renders gave up is failed, shown in red."""
 
     can_create = False
     named_filter_urls = True  # stable filter URLs: ?flt0_status_equals=new
     column_list = ("id", "order_id", "printer", "type", "status", "attempts", "last_error",
-                   "created_at", "rendered_at", "printed_at", "pdf_file")
+                   "created_at", "rendered_at", "printed_at", "failed_at", "pdf_file")
     column_filters = (
         FilterEqual(Check.printer_id, "Printer", options=lambda: _printer_options()),
         FilterEqual(Check.type, "Type", options=[(t, t) for t in CHECK_TYPES]),
@@ -75,7 +77,8 @@ class CheckView(SecureModelView):
         "order_id",
         "printer.point_id",
         "last_error",
-        RenderState(Check.status, "Render", options=[("failed", "failed"), ("waiting", "waiting")]),
+        RenderState(Check.status, "Render",
+                    options=[("failed", "failed"), ("retrying", "retrying"), ("waiting", "waiting")]),
     )
     column_default_sort = ("id", True)
     column_labels = {"pdf_file": "PDF", "last_error": "Last error"}
@@ -120,9 +123,11 @@ def _pdf_link(check: Check) -> Markup:
 
 
 def _status_badge(check: Check) -> Markup:
-    # A new check that already failed (or waits for wkhtmltopdf) must stand out, not look merely queued.
-    if check.status == "new" and check.last_error:
+    # A new check that gave up (or waits for wkhtmltopdf) must stand out, not look merely queued.
+    if check.failed:
         return Markup('<span class="text-danger" data-failed="1">new (failed)</span>')
+    if check.status == "new" and check.last_error:
+        return Markup('<span class="text-warning" data-retrying="1">new (retrying)</span>')
     return Markup("{}").format(check.status)
 
 

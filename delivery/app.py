@@ -79,6 +79,9 @@ def _register_blueprints(app: Flask) -> None:
 
     register_api(app, api)
     app.register_blueprint(ui_bp)
+    from delivery.readiness import bp as readiness_bp
+
+    app.register_blueprint(readiness_bp)  # GET /readyz
 
 
 def _report_pdf_backend(app: Flask) -> None:

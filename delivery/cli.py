@@ -43,7 +43,7 @@ checks_cli = AppGroup("checks", help="Operate on receipt checks and their PDFs."
 @checks_cli.command("requeue")
 @click.option("--check-id", type=int, default=None, help="Re-render this one check, whatever its status.")
 def requeue_checks_command(check_id: int | None) -> None:
-    """Queue a PDF task for every check still `new` (or re-render one check with --check-id)."""
+    """Queue a PDF task for every check still `new`: waiting, lost or failed (or re-render one with --check-id)."""
     from delivery.models import Check
     from delivery.services import receipts
     from delivery.tasks import render_check

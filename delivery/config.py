@@ -27,7 +27,16 @@ ENV_SETTINGS = (
     "WKHTMLTOPDF",
     # The queue's name: processes sharing one Redis agree on it (tests run a consumer per session).
     "HUEY_NAME",
+    # No check is stuck, and /readyz (services/consumers.py, readiness.py).
+    "HEARTBEAT_SECONDS",
+    "CHECK_LEASE_SECONDS",
+    "CHECK_REQUEUE_SECONDS",
+    "CHECK_MAX_ATTEMPTS",
+    "CONSUMER_SILENCE_SECONDS",
 )
+
+# Settings read as numbers of seconds (floats, so tests can make them short) or counts.
+_SECONDS = ("HEARTBEAT_SECONDS", "CHECK_LEASE_SECONDS", "CHECK_REQUEUE_SECONDS", "CONSUMER_SILENCE_SECONDS")
 
 
 def _defaults() -> dict[str, Any]:
@@ -40,6 +49,16 @@ def _defaults() -> dict[str, Any]:
         "LAVKA_STRICT_COMPLETE": True,
         "MEDIA_ROOT": str(ROOT / "media"),
         "WKHTMLTOPDF": "",
+        # Each consumer beats this often: it renews its render leases and queues lost checks again.
+        "HEARTBEAT_SECONDS": 10,
+        # A render's claim on a check lasts this long unless its consumer's heartbeat renews it.
+        "CHECK_LEASE_SECONDS": 30,
+        # A new check nobody holds whose task was queued this long ago is queued again.
+        "CHECK_REQUEUE_SECONDS": 30,
+        # Render attempts after which a check whose renders keep getting lost is marked failed.
+        "CHECK_MAX_ATTEMPTS": 5,
+        # A consumer silent this long is gone: /readyz fails without another, its running tasks are lost.
+        "CONSUMER_SILENCE_SECONDS": 60,
         # Internal knobs (not environment settings): tests flip them.
         "HUEY_IMMEDIATE": False,
         "HUEY_NAME": "delivery",
@@ -49,8 +68,10 @@ def _defaults() -> dict[str, Any]:
 
 
 def _coerce(key: str, value: Any) -> Any:
-    if key == "PORT":
+    if key in ("PORT", "CHECK_MAX_ATTEMPTS"):
         return int(value)
+    if key in _SECONDS:
+        return float(value)
     if key == "LAVKA_STRICT_COMPLETE" and isinstance(value, str):
         return value.strip().lower() not in ("0", "false", "no", "off", "")
     return value
@@ -95,6 +116,8 @@ def flask_config(settings: dict[str, Any]) -> dict[str, Any]:
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(settings["DATABASE_URL"]),
         "RATELIMIT_ENABLED": rate_limit.lower() != "off",
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: each process limits in memory meanwhile (logged), and goes back by itself.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": bool(redis_url),
         # The storage's own key prefix too: limiter.reset() wipes only keys under it, so test runs
         # (and deployments) sharing one Redis never clear each other's budgets.
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": settings["RATE_LIMIT_PREFIX"]} if redis_url else {},

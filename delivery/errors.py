@@ -61,6 +61,8 @@ def register_error_handlers(app: Flask) -> None:
                 headers = dict(getattr(error, "data", {}).get("headers", {}) or {})
                 if code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
                     headers["Allow"] = ", ".join(error.valid_methods)
+            elif "Retry-After" in error.response.headers:  # a rate limit's answer (lavka_base)
+                headers["Retry-After"] = error.response.headers["Retry-After"]
         else:
             log.exception("unhandled error on %s %s", request.method, request.path)
             code, message = 500, InternalServerError.description

@@ -95,12 +95,13 @@ def plan_day(day_iso: str) -> None:
 
 # --- Receipts (receipts.md) ------------------------------------------------------------------------
 # Retried with a pause: a busy database or a wkhtmltopdf crash is often gone a few seconds later.
-@huey.task(retries=3, retry_delay=5)
-def render_check(check_id: int, force: bool = False) -> str:
+@huey.task(retries=3, retry_delay=5, context=True)
+def render_check(check_id: int, force: bool = False, task=None) -> str:
     """Render one check's PDF (`MEDIA_ROOT/pdf/<order id>_<type>.pdf`) and mark it rendered.
 
     Each call runs wkhtmltopdf in its own process, with no lock shared between workers, so N
-    consumers (or N worker threads) render N checks at once.
+    consumers (or N worker threads) render N checks at once; a lease on the check keeps two from
+    rendering the same one. The last retry's failure marks the check failed.
     """
     from flask import current_app
 
@@ -114,7 +115,29 @@ def render_check(check_id: int, force: bool = False) -> str:
             binary=current_app.config["WKHTMLTOPDF"],
             media_root=current_app.config["MEDIA_ROOT"],
             force=force,
+            lease_seconds=current_app.config["CHECK_LEASE_SECONDS"],
+            final=task is not None and not task.retries,
         )
+
+
+# --- Each consumer process's watchdog (services/consumers.py) -------------------------------------------
+# Startup hooks run in consumer workers only, never in the web app: heartbeat, leases, lost checks.
+
+
+@huey.on_startup()
+def start_consumer_watchdog() -> None:
+    """Start this consumer process's watchdog with its first worker."""
+    from delivery.services import consumers
+
+    consumers.start_watchdog(app_context, render_check, huey.pending_count)
+
+
+@huey.on_shutdown()
+def stop_consumer_watchdog() -> None:
+    """Stop the watchdog with the process's last worker."""
+    from delivery.services import consumers
+
+    consumers.stop_watchdog()
 
 
 # Connect the monitor's signal handlers wherever tasks run: the web app and every consumer.

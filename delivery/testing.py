@@ -23,6 +23,11 @@ from delivery.config import ROOT, normalise_database_url
 
 BIN = Path(sys.executable).parent
 
+# The consumers' watchdog settings for fault tests: beats twice a second, leases of 3 s, a lost run
+# after 3 s of silence (production: tens of seconds).
+FAST_WATCHDOG = {"HEARTBEAT_SECONDS": "0.5", "CHECK_LEASE_SECONDS": "3", "CHECK_REQUEUE_SECONDS": "5",
+                 "CONSUMER_SILENCE_SECONDS": "3"}
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
@@ -106,6 +111,71 @@ def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+def start_redis(port: int | None = None, wait: float = 15.0) -> tuple[subprocess.Popen, int]:
+    """Start a private redis-server (no persistence) on a free loopback port, or `port` (a restart);
+    wait until it answers PING; return the process and its port."""
+    import redis
+
+    port = port or free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_connect_timeout=1)
+    deadline = time.monotonic() + wait
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"redis-server exited during start-up (code {process.returncode})")
+            try:
+                if client.ping():
+                    return process, port
+            except redis.ConnectionError:
+                time.sleep(0.1)
+    finally:
+        client.close()
+    stop_process(process)
+    raise RuntimeError(f"redis-server did not answer on port {port} within {wait:.0f} s")
+
+
+def start_consumer(env: dict[str, str], *, workers: int = 2, log: Path | None = None) -> subprocess.Popen:
+    """Start a `huey_consumer` process (thread workers, polling as the Makefile's CONSUMER does) in a
+    session of its own, so `kill_group` ends it with every wkhtmltopdf it started."""
+    output = log.open("ab") if log else subprocess.DEVNULL
+    try:
+        return subprocess.Popen(
+            [str(BIN / "huey_consumer"), "delivery.tasks.huey", "--workers", str(workers), "--worker-type",
+             "thread", "--delay", "0.1", "--max-delay", "0.5"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    finally:
+        if log:
+            output.close()
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process started in a session of its own, and its children: a crash, not a stop."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=10)
+
+
+def slow_wkhtmltopdf(folder: Path, delay: float, log: Path, real: str = "wkhtmltopdf") -> Path:
+    """A wkhtmltopdf wrapper that appends its parent's pid (the consumer) to `log`, sleeps `delay`
+    seconds, then runs the real one: renders last long enough to kill a consumer in the middle."""
+    import shutil
+
+    binary = shutil.which(real) or real
+    script = folder / "slow-wkhtmltopdf"
+    script.write_text(f'#!/bin/sh\necho "$PPID" >> "{log}"\nsleep {delay}\nexec "{binary}" "$@"\n')
+    script.chmod(0o755)
+    return script
 
 
 def on_sqlite_and_postgres(run: Callable[[str, str], None], admin_url: str | None = None) -> None:

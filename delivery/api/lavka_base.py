@@ -13,7 +13,7 @@ import re
 import time
 from datetime import datetime, timezone
 
-from flask import Flask, current_app
+from flask import Flask, Response, current_app
 from flask_limiter import RequestLimit
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter
@@ -66,11 +66,13 @@ def _rate_limit_value() -> str:
     return str(current_app.config["RATE_LIMIT"])
 
 
-def _answer_429(request_limit: RequestLimit) -> None:
+def _answer_429(request_limit: RequestLimit) -> Response:
     # The window moves: the oldest hit leaves it at window[0] (a float; `reset_at` rounds it to whole
     # seconds and adds one, up to two seconds late). Whole seconds, rounded up, at least one.
     wait = max(1, math.ceil(request_limit.window[0] - time.time()))
-    raise ApiError(429, "Too Many Requests", {"Retry-After": str(wait)})
+    # Returned, not raised: Flask-Limiter takes an exception from here for a storage failure and falls
+    # back to memory. Its 429 carries this response; the error handler keeps its Retry-After.
+    return Response(status=429, headers={"Retry-After": str(wait)})
 
 
 def rate_limited(blp: Blueprint) -> Blueprint:

@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers all tables."""
+from delivery.models.consumer import ConsumerBeat
 from delivery.models.courier import COURIER_TYPES, Courier, CourierDistrict
 from delivery.models.district import District
 from delivery.models.order import ORDER_STATUSES, Order, Trip
@@ -11,6 +12,7 @@ __all__ = [
     "CHECK_TYPES",
     "COURIER_TYPES",
     "Check",
+    "ConsumerBeat",
     "Courier",
     "CourierDistrict",
     "District",

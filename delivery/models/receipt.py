@@ -53,6 +53,8 @@ class Check(db.Model):
         Index("ix_checks_printer_status", "printer_id", "status"),
         Index("ix_checks_order_id", "order_id"),
         Index("ix_checks_status", "status"),
+        # The consumers' sweep: new checks whose task may be lost.
+        Index("ix_checks_status_lease", "status", "lease_until"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -68,11 +70,23 @@ class Check(db.Model):
     # Rendering attempts and the last failure, so a stuck check is visible rather than silently new.
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
+    # No check is stuck (services/consumers.py): when its task was last queued, which consumer holds
+    # the render and until when (renewed by that consumer's heartbeat), and when retries gave up.
+    # A check that gave up stays `new` (the contract's statuses) and shows as failed in the pages.
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())
     rendered_at: Mapped[datetime | None] = mapped_column(DateTime)
     printed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     printer: Mapped[Printer] = relationship(lazy="joined")
+
+    @property
+    def failed(self) -> bool:
+        """A new check whose renders gave up: the pages show it as failed."""
+        return self.status == "new" and self.failed_at is not None
 
     @property
     def file_name(self) -> str:

@@ -30,3 +30,5 @@ class TaskRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     duration: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)
+    # The consumer (host:pid) executing the task: when it stops beating, the run is lost.
+    worker: Mapped[str | None] = mapped_column(String(200))

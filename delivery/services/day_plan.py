@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from delivery.domain.intervals import parse_interval
+from delivery.errors import ApiError
 from delivery.domain.unplanned import NO_CAPACITY, Reason, why_unplanned
 from delivery.models import Courier, Order, TaskRun, Trip
 from delivery.services import task_monitor
@@ -123,7 +124,10 @@ def start_run(session: Session, day: date) -> str:
     # End this request's read transaction first: the run's record is written on the monitor's own
     # connection, and an older SQLite snapshot would not show it to the status read that follows.
     session.commit()
-    result = plan_day(day.isoformat())
+    try:
+        result = plan_day(day.isoformat())
+    except Exception as error:  # Redis down: say so, rather than a 500
+        raise ApiError(503, task_monitor.QUEUE_DOWN) from error
     return result.id if result is not None else ""
 
 

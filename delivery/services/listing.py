@@ -172,13 +172,16 @@ def checks(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> 
     """Checks filtered by printer, type and status, newest first."""
     printer = _int_or_none(args.get("printer"))
     ctype = args.get("type", "") if args.get("type") in CHECK_TYPES else ""
-    status = args.get("status", "") if args.get("status") in CHECK_STATUSES else ""
+    # `failed` is no status of its own (receipts.md): a new check whose renders gave up.
+    status = args.get("status", "") if args.get("status") in (*CHECK_STATUSES, "failed") else ""
     query = select(Check).order_by(Check.id.desc())
     if printer is not None:
         query = query.where(Check.printer_id == printer)
     if ctype:
         query = query.where(Check.type == ctype)
-    if status:
+    if status == "failed":
+        query = query.where(Check.status == "new", Check.failed_at.is_not(None))
+    elif status:
         query = query.where(Check.status == status)
     filters = {"printer": "" if printer is None else str(printer), "type": ctype, "status": status}
     return _paginate(session, query, _page_number(args.get("page")), per_page, filters)

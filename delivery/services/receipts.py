@@ -20,6 +20,8 @@ from delivery.domain import receipts as rules
 from delivery.errors import ApiError
 from delivery.models import Check, Printer
 from delivery.printing import PdfUnavailable, html_to_pdf
+from delivery.services import consumers
+from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
 
 log = logging.getLogger(__name__)
@@ -45,8 +47,10 @@ def create_checks(session: Session | scoped_session, order: dict[str, Any], enqu
                 raise ApiError(400, rules.NO_PRINTERS)
             if order_has_checks(session, order["id"]):
                 raise ApiError(400, rules.ALREADY_CREATED)
+            queued_at = utcnow()
             checks = [
-                Check(printer_id=p.id, type=p.check_type, order=kept, order_id=order["id"], status="new")
+                Check(printer_id=p.id, type=p.check_type, order=kept, order_id=order["id"], status="new",
+                      queued_at=queued_at)
                 for p in printers
             ]
             session.add_all(checks)
@@ -56,11 +60,17 @@ def create_checks(session: Session | scoped_session, order: dict[str, Any], enqu
         # A concurrent post of the same order committed first: the unique constraint decided.
         raise ApiError(400, rules.ALREADY_CREATED) from error
     # Only after the commit: a worker that picks a task up at once must find its check.
-    for check_id in check_ids:
+    for n, check_id in enumerate(check_ids):
         try:
             enqueue(check_id)
-        except Exception:  # the checks exist; `flask checks requeue` picks them up later
-            log.exception("could not queue the PDF of check %s", check_id)
+        except Exception:  # the broker is down: the checks are kept, and a consumer's sweep queues
+            # them once it is back (services/consumers.py); no point trying the rest now.
+            log.exception("could not queue the PDF of check %s; it is queued again later", check_id)
+            try:
+                consumers.mark_unqueued(session, check_ids[n:])
+            except Exception:  # noqa: BLE001 - the sweep still finds them, CHECK_REQUEUE_SECONDS later
+                log.exception("could not mark checks %s unqueued", check_ids[n:])
+            break
     return check_ids
 
 
@@ -136,13 +146,16 @@ def check_html(check_type: str, order: dict[str, Any]) -> str:
 
 
 def render_check(
-    session: Session | scoped_session, check_id: int, *, binary: str | None, media_root: str | Path, force: bool = False
+    session: Session | scoped_session, check_id: int, *, binary: str | None, media_root: str | Path,
+    force: bool = False, lease_seconds: float = 30.0, final: bool = False,
 ) -> str:
     """Render one check's PDF and mark it rendered; return what happened.
 
-    A check that is no longer `new` is left alone unless `force`. Every attempt is counted; a failure
-    is recorded in `last_error` and re-raised so the task is retried, except a missing wkhtmltopdf,
-    which no retry fixes: the check stays `new` with the hint until `flask checks requeue`.
+    A check that is no longer `new` is left alone unless `force`; one whose render another worker
+    holds (its lease) is left to it. Every attempt is counted; a failure is recorded in `last_error`
+    and re-raised so the task is retried, and on the `final` attempt the check is marked failed. A
+    missing wkhtmltopdf, which no retry fixes, fails it at once with the hint (`flask checks requeue`
+    once it is installed).
     """
     session = _session(session)
     check = session.get(Check, check_id)
@@ -151,22 +164,27 @@ def render_check(
     if check.status != "new" and not force:
         return "skipped"
     check_type, order, order_id = check.type, check.order, check.order_id
+    owner = consumers.consumer_id()
+    if not consumers.claim(session, check_id, owner, lease_seconds, force=force):
+        return "held"
     relative = f"pdf/{rules.pdf_file_name(order_id, check_type)}"
-    _update(session, check_id, attempts=Check.attempts + 1)
     try:
         html_to_pdf(check_html(check_type, order), Path(media_root) / relative, binary)
     except PdfUnavailable as error:
-        _update(session, check_id, last_error=str(error))
+        consumers.release(session, check_id, owner, last_error=str(error), failed_at=utcnow())
         log.warning("check %s: %s", check_id, error)
         return "unavailable"
     except Exception as error:
-        _update(session, check_id, last_error=f"{type(error).__name__}: {error}"[:2000])
+        # Not final: Huey queues the retry, so the sweep need not for CHECK_REQUEUE_SECONDS.
+        outcome = {"failed_at": utcnow()} if final else {"queued_at": utcnow()}
+        consumers.release(session, check_id, owner, last_error=f"{type(error).__name__}: {error}"[:2000], **outcome)
         raise
     with write_transaction(session):
         # Only a `new` check becomes rendered: a forced re-render keeps `printed` printed.
         session.execute(update(Check).where(Check.id == check_id, Check.status == "new").values(status="rendered"))
         session.execute(update(Check).where(Check.id == check_id).values(
-            pdf_file=relative, rendered_at=func.now(), last_error=None))
+            pdf_file=relative, rendered_at=func.now(), last_error=None, failed_at=None,
+            lease_owner=None, lease_until=None))
     return "rendered"
 
 
@@ -175,11 +193,6 @@ def _session(session: Session | scoped_session) -> Session:
     return session() if isinstance(session, scoped_session) else session
 
 
-def _update(session: Session, check_id: int, **values: Any) -> None:
-    with write_transaction(session):
-        session.execute(update(Check).where(Check.id == check_id).values(**values))
-
-
 def stuck_check_ids(session: Session) -> list[int]:
-    """Ids of checks still `new` (never rendered, or failed): what `flask checks requeue` queues."""
+    """Ids of checks still `new` (waiting, lost or failed): what `flask checks requeue` queues."""
     return list(session.scalars(select(Check.id).where(Check.status == "new").order_by(Check.id)))

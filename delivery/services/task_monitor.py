@@ -23,12 +23,15 @@ from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.models import TaskRun
 from delivery.services.clock import utcnow
+from delivery.services.consumers import consumer_id, mark_lost_runs
 from delivery.tasks import app_context, huey
 
 log = logging.getLogger(__name__)
 
 QUEUED = ("enqueued", "scheduled", "retrying")
-FAILED = ("error", "expired", "revoked", "canceled", "timeout", "interrupted", "locked")
+# `lost`: still executing on a consumer that stopped beating (services/consumers.py marks it).
+FAILED = ("error", "expired", "revoked", "canceled", "timeout", "interrupted", "locked", "lost")
+QUEUE_DOWN = "The task queue cannot be reached; try again in a moment."
 # Signals whose arrival ends a run (no "executing" after them unless it is retried).
 _FINAL = {S.SIGNAL_COMPLETE, S.SIGNAL_ERROR, S.SIGNAL_EXPIRED, S.SIGNAL_REVOKED, S.SIGNAL_CANCELED,
           S.SIGNAL_TIMEOUT, S.SIGNAL_INTERRUPTED, S.SIGNAL_LOCKED}
@@ -52,7 +55,9 @@ def _values(signal: str, task, exc: BaseException | None) -> dict:
     elif signal == S.SIGNAL_EXECUTING:
         with _started_lock:
             _started[task.id] = time.monotonic()
-        values.update(started_at=utcnow(), finished_at=None, duration=None)
+        # Who runs it, so the run shows as lost if that consumer dies (none in immediate mode).
+        values.update(started_at=utcnow(), finished_at=None, duration=None,
+                      worker=None if huey.immediate else consumer_id())
     if signal in _FINAL or signal == S.SIGNAL_RETRYING:
         with _started_lock:
             began = _started.pop(task.id, None)
@@ -124,8 +129,14 @@ def counts(session: Session) -> tuple[int, int]:
     return queued, failed
 
 
-def overview(session: Session, status: str = "", limit: int = 50) -> Overview:
-    """Queue sizes from the broker, recent runs (optionally of one status) and failures from the records."""
+def overview(session: Session, status: str = "", limit: int = 50, lost_after: float | None = None) -> Overview:
+    """Queue sizes from the broker, recent runs (optionally of one status) and failures from the records.
+
+    With `lost_after`, runs still executing on a consumer silent that many seconds are marked lost
+    first, so the page shows them even while no consumer runs to do it.
+    """
+    if lost_after is not None:
+        mark_lost_runs(session, lost_after)
     result = Overview()
     try:
         result.queued = huey.pending_count()
@@ -166,8 +177,14 @@ def retry(session: Session, task_id: str) -> str:
         raise ApiError(409, f"Task {run.name} is not known to this app") from error
     stored = json.loads(run.args or "{}")
     # Mark the old run handled before queueing, so it leaves the failures list even in immediate mode.
+    previous = run.status
     session.execute(update(TaskRun).where(TaskRun.id == run.id).values(status="retried"))
     session.commit()
     task = task_class(args=tuple(stored.get("args", ())), kwargs=stored.get("kwargs", {}))
-    huey.enqueue(task)
+    try:
+        huey.enqueue(task)
+    except Exception as error:  # Redis down: the run stays failed, to retry once it is back
+        session.execute(update(TaskRun).where(TaskRun.id == run.id).values(status=previous))
+        session.commit()
+        raise ApiError(503, QUEUE_DOWN) from error
     return task.id

@@ -66,7 +66,7 @@ def choices():
     # Lazy words: rendered in the page's language, and only by the pages that show them.
     return {"courier_types": list(labels.COURIER_TYPES.items()),
             "order_statuses": [(code, labels.STATUSES.get(code, code)) for code in ORDER_STATUSES],
-            "check_statuses": [(code, labels.STATUSES.get(code, code)) for code in CHECK_STATUSES]}
+            "check_statuses": [(code, labels.STATUSES.get(code, code)) for code in (*CHECK_STATUSES, "failed")]}
 
 
 @bp.app_template_filter("say")

@@ -18,7 +18,7 @@ STATUSES = {
     # background tasks
     "enqueued": _l("enqueued"), "scheduled": _l("scheduled"), "executing": _l("executing"),
     "complete": _l("complete"), "retrying": _l("retrying"), "error": _l("error"), "retried": _l("retried"),
-    "expired": _l("expired"), "revoked": _l("revoked"),
+    "expired": _l("expired"), "revoked": _l("revoked"), "lost": _l("lost"),
 }
 
 COURIER_TYPES = {"FOOT": _l("On foot"), "BIKE": _l("Bike"), "AUTO": _l("Car")}
@@ -51,6 +51,8 @@ _MESSAGES = [
      _l("Its delivery hours meet no working hours of a courier who could carry it.")),
     (r"No capacity left: the couriers who could take it are full at those hours\.",
      _l("No capacity left: the couriers who could take it are full at those hours.")),
+    (r"The task queue cannot be reached; try again in a moment\.",
+     _l("The task queue cannot be reached; try again in a moment.")),
     (r"the file is not UTF-8 text", _l("the file is not UTF-8 text")),
     (r"not valid JSON: (?P<detail>.+)", _l("not valid JSON: %(detail)s")),
     (r"the CSV header lacks (?P<columns>.+)", _l("the CSV header lacks %(columns)s")),

@@ -1,7 +1,7 @@
 """Tasks: the Huey monitor, with queue sizes, recent runs, failures and retry."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from delivery.errors import ApiError
@@ -13,7 +13,8 @@ from delivery.ui.render import page, wants_fragment
 
 def _overview_page(message: str | None = None, status_code: int = 200):
     status = request.args.get("status", "")
-    overview = task_monitor.overview(db.session(), status=status)
+    overview = task_monitor.overview(
+        db.session(), status=status, lost_after=current_app.config["CONSUMER_SILENCE_SECONDS"])
     return page(
         "ui/tasks.html", "ui/_tasks_body.html", overview=overview, status=status, message=message
     ), status_code

@@ -49,6 +49,21 @@ def fake_pdf(monkeypatch):
     return rendered
 
 
+def run_retries() -> int:
+    """Run every retry Huey scheduled (immediate mode schedules them and never runs them), and the
+    retries those schedule in turn, until none is left; return how many ran."""
+    from datetime import datetime, timedelta
+
+    from delivery.tasks import huey
+
+    ran, later = 0, datetime.now() + timedelta(days=1)  # past every retry's delay
+    while due := huey.read_schedule(later):
+        for task in due:
+            huey.execute(task, later)
+            ran += 1
+    return ran
+
+
 @pytest.fixture
 def wkhtmltopdf():
     """The real wkhtmltopdf and pdftotext, or a skip (a failure under CI=true)."""

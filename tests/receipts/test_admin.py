@@ -6,6 +6,12 @@ import re
 import pytest
 
 from delivery.models import Check
+from delivery.tasks import huey
+from tests.receipts.conftest import run_retries
+
+
+def huey_flush():
+    huey.flush()  # the retries scheduled in memory would run in a later test
 
 
 @pytest.fixture
@@ -19,6 +25,7 @@ def some_checks(client, printers, order, fake_pdf, monkeypatch):
 
     monkeypatch.setattr("delivery.services.receipts.html_to_pdf", crash)
     assert client.post("/create_checks/", json={**order, "id": 3, "point_id": 3}).status_code == 200
+    assert run_retries() == 9  # three retries of each of the three checks: then they are failed
     return printers
 
 
@@ -56,6 +63,22 @@ def test_failed_checks_show_their_error(client, login, some_checks):
     failed = client.get("/admin/check/?flt0_render_is=failed").get_data(as_text=True)
     assert listed_ids(failed) == [5, 6, 7]
     assert listed_ids(client.get("/admin/check/?flt0_render_is=waiting").get_data(as_text=True)) == []
+    assert listed_ids(client.get("/admin/check/?flt0_render_is=retrying").get_data(as_text=True)) == []
+    assert all(c.attempts == 4 and c.failed_at is not None for c in some_checks.query(Check).filter_by(status="new"))
+
+
+def test_a_check_whose_render_failed_once_is_retrying_not_failed(client, login, printers, order, monkeypatch):
+    def crash(html, target, binary):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("delivery.services.receipts.html_to_pdf", crash)
+    assert client.post("/create_checks/", json=order).status_code == 200
+    login("admin")
+    assert listed_ids(client.get("/admin/check/?flt0_render_is=retrying").get_data(as_text=True)) == [1, 2]
+    assert listed_ids(client.get("/admin/check/?flt0_render_is=failed").get_data(as_text=True)) == []
+    page = client.get("/admin/check/").get_data(as_text=True)
+    assert page.count('data-retrying="1"') == 2 and 'data-failed="1"' not in page
+    huey_flush()
 
 
 def test_checks_link_to_their_pdf(client, login, some_checks, app):

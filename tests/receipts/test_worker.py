@@ -59,6 +59,7 @@ def test_without_wkhtmltopdf_the_check_stays_new_with_the_hint(app, new_checks, 
     new_checks.expire_all()
     check = new_checks.get(Check, 1)
     assert (check.status, check.attempts, check.last_error) == ("new", 1, INSTALL_HINT)
+    assert check.failed and check.lease_owner is None  # no retry fixes it: failed at once, shown so
 
 
 def test_a_failure_is_recorded_and_retried(app, new_checks, monkeypatch):
@@ -74,6 +75,7 @@ def test_a_failure_is_recorded_and_retried(app, new_checks, monkeypatch):
     check = new_checks.get(Check, 1)
     assert (check.status, check.attempts) == ("new", 1)
     assert "wkhtmltopdf crashed" in check.last_error
+    assert not check.failed and check.lease_owner is None  # retries left: not failed yet, lease let go
     retries = [t for t in huey.scheduled() if t.name == "render_check" and t.args == (1,)]
     assert retries and retries[0].retries == 2
     huey.flush()

@@ -1,0 +1,39 @@
+"""The pages that queue a task while the queue (Redis) cannot be reached: a 503 that says so, never a
+500, and a failed run stays failed for a Retry once Redis is back."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from delivery.models import TaskRun
+from delivery.services.task_monitor import QUEUE_DOWN
+from delivery.services.users import create_user
+from delivery.tasks import configure_huey
+from delivery.testing import free_port
+from tests.ui.conftest import HX
+
+
+@pytest.fixture
+def queue_down(make_app, app, session):
+    """A signed-in client of an app whose Redis queue is not there (nothing listens on its port)."""
+    broken = make_app(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0", HUEY_IMMEDIATE=False)
+    create_user(session, "ops", "secret-pass", "dispatcher")
+    client = broken.test_client()
+    assert client.post("/login", data={"username": "ops", "password": "secret-pass"}).status_code == 302
+    yield client
+    configure_huey(app.config)
+
+
+def test_retry_while_the_queue_is_down_is_a_503_and_the_run_stays_failed(queue_down, session):
+    session.add(TaskRun(task_id="t-1", name="delivery.tasks.render_check", args='{"args": [1], "kwargs": {}}',
+                        status="error", error="OSError: disk full"))
+    session.commit()
+    response = queue_down.post("/ui/tasks/t-1/retry", headers=HX)
+    assert response.status_code == 503 and QUEUE_DOWN in response.get_data(as_text=True)
+    session.rollback()
+    assert session.scalar(select(TaskRun.status).where(TaskRun.task_id == "t-1")) == "error"
+
+
+def test_planning_while_the_queue_is_down_is_a_503(queue_down):
+    response = queue_down.post("/ui/plan", data={"date": "2026-05-01"}, headers=HX)
+    assert response.status_code == 503 and QUEUE_DOWN in response.get_data(as_text=True)

@@ -70,9 +70,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from delivery import guards
     from delivery.api import register_api
     from delivery.ui import bp as ui_bp
 
+    guards.install(app)  # first: the bounded <int:> converter must exist before any route
     register_api(app, api)
     app.register_blueprint(ui_bp)
 

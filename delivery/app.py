@@ -30,10 +30,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     INSTANCE.mkdir(parents=True, exist_ok=True)
     (Path(app.config["MEDIA_ROOT"]) / "pdf").mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from delivery import logs, ops
 
+    logs.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    ops.init_app(app)
 
     from delivery.admin import init_admin
     from delivery.cli import register_cli

@@ -27,6 +27,10 @@ ENV_SETTINGS = (
     "WKHTMLTOPDF",
     # The queue's name: processes sharing one Redis agree on it (tests run a consumer per session).
     "HUEY_NAME",
+    # Operations: /metrics protection and the log format (delivery/ops.py, delivery/logs.py).
+    "METRICS_TOKEN",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
 )
 
 
@@ -40,6 +44,9 @@ def _defaults() -> dict[str, Any]:
         "LAVKA_STRICT_COMPLETE": True,
         "MEDIA_ROOT": str(ROOT / "media"),
         "WKHTMLTOPDF": "",
+        "METRICS_TOKEN": "",
+        "LOG_FORMAT": "plain",
+        "LOG_LEVEL": "INFO",
         # Internal knobs (not environment settings): tests flip them.
         "HUEY_IMMEDIATE": False,
         "HUEY_NAME": "delivery",

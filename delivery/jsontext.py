@@ -5,7 +5,8 @@
   and export of the row fails). `find_bad_value` finds either anywhere in a decoded JSON value, keys
   included; `delivery.guards` applies the same rule to query strings, paths and form fields.
 - Numbers: `INT64_MAX` is the largest id, offset or limit any column or SQL clause holds on both
-  databases; `fits_int64` says whether a number does.
+  databases (`fits_int64` says whether a number does); `INT32_MAX` that of an Integer column on
+  PostgreSQL.
 - JSON: `json.loads` gives up on deeply nested arrays or objects (a few kilobytes of `[`) with
   RecursionError, and on an integer of thousands of digits with a plain ValueError; callers that catch
   `json.JSONDecodeError` let both through as a 500. `loads` makes them decoding errors like any other;
@@ -92,13 +93,31 @@ def decode_errors_only(doc: str = "") -> Iterator[None]:
         raise json.JSONDecodeError(str(error), doc, 0) from error
 
 
+# NUL and surrogates reach decoded JSON only as escapes (the decoder refuses raw NUL, and strict
+# UTF-8 carries no surrogate), so a body without such an escape is not walked for bad text: the walk
+# of 10,000 Lavka items costs more than decoding them.
+_BAD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def _may_hold_bad_text(doc: str) -> bool:
+    return bool(_BAD_ESCAPE.search(doc)) or (not doc.isascii() and bool(_BAD_TEXT.search(doc)))
+
+
 def loads(text: str | bytes) -> Any:
     """`json.loads`, raising `json.JSONDecodeError` for any text it cannot decode, and `BadValue` (one
     of them) for bad text or a non-finite number in it."""
     doc = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    non_finite: list[float] = []
+
+    def number(literal: str) -> float:
+        value = float(literal)  # NaN, Infinity, 1e400: kept for the walk to name their place
+        if not math.isfinite(value):
+            non_finite.append(value)
+        return value
+
     with decode_errors_only(doc):
-        data = json.loads(text)
-    found = find_bad_value(data)
+        data = json.loads(text, parse_float=number, parse_constant=number)
+    found = find_bad_value(data) if non_finite or _may_hold_bad_text(doc) else None
     if found:
         raise BadValue(*found, doc=doc)
     return data

@@ -60,13 +60,24 @@ def _formatter(log_format: str) -> logging.Formatter:
     )
 
 
+class _Stderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is logged (as logging's own last resort does)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def configure(settings: dict) -> None:
     """Send every logger's records through one stderr handler in the chosen format (idempotent)."""
     root = logging.getLogger()
-    handler = next((h for h in root.handlers if getattr(h, "_delivery", False)), None)
+    handler = next((h for h in root.handlers if isinstance(h, _Stderr)), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
-        handler._delivery = True  # type: ignore[attr-defined]
+        handler = _Stderr()
         handler.addFilter(ContextFilter())
         root.addHandler(handler)
     handler.setFormatter(_formatter(settings.get("LOG_FORMAT", "plain")))

@@ -1,5 +1,8 @@
 """gunicorn settings read from the working directory by `make run`/`make web` (and the tests' servers).
 
+Logs: the app writes one line per request itself (`delivery.access`, with the request id, plain or
+JSON as LOG_FORMAT says), so gunicorn's own access line (`--access-logfile`) is not written twice.
+
 Metrics: every worker of this master counts requests into one directory of memory-mapped files
 (prometheus_client's multiprocess mode), so /metrics answered by any worker reports them all. The
 directory is `PROMETHEUS_MULTIPROC_DIR` when set (emptied at start: stale files would count twice),
@@ -10,6 +13,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from gunicorn.glogging import Logger
 
 _given = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 if _given:
@@ -30,3 +35,17 @@ def child_exit(server, worker):
 def on_exit(server):
     if not _given:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+class AppLogsRequests(Logger):
+    """gunicorn's logger without its access line: the app logs each request (see above)."""
+
+    @property
+    def access_log_enabled(self):
+        return False
+
+    def access(self, resp, req, environ, request_time):
+        return None
+
+
+logger_class = AppLogsRequests

@@ -89,7 +89,8 @@ class StateCollector:
             try:
                 families = list(read())
             except Exception as error:  # noqa: BLE001 - Redis or the database down: say so, scrape the rest
-                log.warning("metrics: %s unreadable: %s: %s", source, type(error).__name__, error)
+                first_line = (str(error).splitlines() or [""])[0]
+                log.warning("metrics: %s unreadable: %s: %s", source, type(error).__name__, first_line)
                 from delivery.extensions import db
 
                 db.session.rollback()

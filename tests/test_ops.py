@@ -96,6 +96,17 @@ def test_metrics_read_checks_queue_and_task_runs_from_the_shared_state(client, s
     assert _value(samples, "delivery_metrics_source_up", source="queue") == 1
 
 
+def test_a_source_that_cannot_be_read_is_reported_not_a_failed_scrape(make_app, tmp_path):
+    # A database without the tables: each query fails, as it would with the server gone.
+    client = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}").test_client()
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    samples = _samples(response.get_data(as_text=True))
+    assert _value(samples, "delivery_metrics_source_up", source="database") == 0
+    assert _value(samples, "delivery_metrics_source_up", source="queue") == 1
+    assert ("delivery_checks", (("status", "new"),)) not in samples
+
+
 def test_metrics_token_guards_the_page_when_set(make_app):
     client = make_app(METRICS_TOKEN="s3cret").test_client()
     assert client.get("/metrics").status_code == 401

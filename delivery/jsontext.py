@@ -23,12 +23,12 @@ from typing import Any, Iterator
 
 INT64_MAX = 2**63 - 1
 INT32_MAX = 2**31 - 1  # an Integer column on PostgreSQL (district, printer and user ids, point ids)
-_BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
+BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
 def text_fault(text: str) -> str | None:
     """What is wrong with this text (NUL or an unpaired surrogate), or None when it may be stored."""
-    found = _BAD_TEXT.search(text)
+    found = BAD_TEXT.search(text)
     if found is None:
         return None
     if found.group() == "\x00":
@@ -100,7 +100,7 @@ _BAD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def _may_hold_bad_text(doc: str) -> bool:
-    return bool(_BAD_ESCAPE.search(doc)) or (not doc.isascii() and bool(_BAD_TEXT.search(doc)))
+    return bool(_BAD_ESCAPE.search(doc)) or (not doc.isascii() and bool(BAD_TEXT.search(doc)))
 
 
 def loads(text: str | bytes) -> Any:

@@ -274,3 +274,34 @@ def test_an_import_with_bad_text_or_numbers_stores_nothing(admin, world, kind, n
                           content_type="multipart/form-data")
     assert response.status_code < 500, response.get_data(as_text=True)[:300]
     assert _counts(world) == before
+
+
+def test_checks_stored_with_a_surrogate_before_are_repaired_by_the_migration(make_app, tmp_path):
+    """SQLite kept such orders as JSON escapes; after the repair their admin pages answer again."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from delivery.extensions import db
+    from delivery.services.fixtures import load_printers
+    from delivery.services.users import create_user
+
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'legacy.db'}")
+    with app.app_context():
+        upgrade(revision="c7e1f3a9b2d4")
+        load_printers(db.session)
+        printer_id = db.session.scalars(select(Printer.id)).first()
+        legacy = '{"id": 5, "address": "Main st \\ud800", "items": [{"name": "\\udc00\\ud83d\\ude00"}]}'
+        db.session.execute(text("INSERT INTO checks (printer_id, type, \"order\", order_id, status, attempts) "
+                                "VALUES (:printer, 'client', :order, 5, 'new', 1)"),
+                           {"printer": printer_id, "order": legacy})
+        db.session.commit()
+        upgrade()
+        db.session.expire_all()
+        order = db.session.scalars(select(Check.order)).one()
+        assert order == {"id": 5, "address": "Main st \ufffd", "items": [{"name": "\ufffd\U0001F600"}]}
+        check_id = db.session.scalars(select(Check.id)).one()
+        create_user(db.session, "boss", "secret-pass", "admin")
+        db.engine.dispose()
+    client = app.test_client()
+    assert client.post("/login", data={"username": "boss", "password": "secret-pass"}).status_code == 302
+    assert client.get(f"/admin/check/details/?id={check_id}").status_code == 200

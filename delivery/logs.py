@@ -89,7 +89,9 @@ def _echo_and_log(response):
     response.headers["X-Request-ID"] = rid
     started = g.get("log_started")
     took = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
-    event = {"method": request.method, "path": request.path, "status": response.status_code, "duration_ms": took}
+    # A path may carry %0A: written as \n, it cannot start a forged line of its own.
+    path = request.path.replace("\r", "\\r").replace("\n", "\\n")
+    event = {"method": request.method, "path": path, "status": response.status_code, "duration_ms": took}
     access.info("%s %s %s %sms", *event.values(), extra=event)
     return response
 

@@ -220,3 +220,11 @@ def test_the_consumer_logs_json_lines_with_the_task_id(app, base_config, tmp_pat
         tasks.huey.flush()
         tasks.configure_huey(app.config)
         stop_process(consumer)
+
+
+def test_a_request_s_access_line_stays_one_line(client, caplog):
+    with caplog.at_level("INFO", logger="delivery.access"):
+        client.get("/ping%0Afake%20line", headers={"X-Request-ID": "one-line"})
+    [record] = [r for r in caplog.records if r.name == "delivery.access"]
+    assert "\n" not in record.getMessage()
+    assert record.status == 404 and record.method == "GET"

@@ -6,13 +6,14 @@ from pathlib import Path
 from flask import Flask, abort, current_app, has_request_context, redirect, request, send_file, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter, FilterEqual
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import BigInteger, select
 
 from delivery.extensions import db
+from delivery.jsontext import INT32_MAX, INT64_MAX, fits_int64
 from delivery.models import CHECK_STATUSES, CHECK_TYPES, Check, Courier, District, Order, Printer, Trip, User
 
 
@@ -37,9 +38,37 @@ class SecureIndex(_AdminOnly, AdminIndexView):
         return super().index()
 
 
+class _Int64Filter:
+    """Mixin of Flask-Admin's integer filters: a number no column holds is not a valid filter value
+    (Flask-Admin then leaves the filter out), rather than an overflow in the database driver."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if not all(fits_int64(n) for n in (cleaned if isinstance(cleaned, list) else [cleaned])):
+            raise ValueError(f"{value!r} is beyond a 64-bit integer")
+        return cleaned
+
+
+class Int64FilterConverter(FilterConverter):
+    int_filters = tuple(type(f.__name__, (_Int64Filter, f), {}) for f in FilterConverter.int_filters)
+
+
 class SecureModelView(_AdminOnly, ModelView):
     page_size = 50
     can_view_details = True
+    filter_converter = Int64FilterConverter()
+
+    def get_one(self, id):  # noqa: A002  (Flask-Admin's name)
+        """The row with this id, or None ("Record does not exist") when the id is not a whole number
+        its key column holds: PostgreSQL would refuse the query rather than find nothing."""
+        try:
+            number = int(id)
+        except (TypeError, ValueError):
+            return None
+        key = self.model.__table__.primary_key.columns[0]
+        if not 0 <= number <= (INT64_MAX if isinstance(key.type, BigInteger) else INT32_MAX):
+            return None
+        return super().get_one(str(number))
 
 
 class PrinterView(SecureModelView):

@@ -30,10 +30,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     INSTANCE.mkdir(parents=True, exist_ok=True)
     (Path(app.config["MEDIA_ROOT"]) / "pdf").mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from delivery import logs, ops
 
+    logs.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    ops.init_app(app)
 
     from delivery.admin import init_admin
     from delivery.cli import register_cli
@@ -74,9 +76,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from delivery import guards
     from delivery.api import register_api
     from delivery.ui import bp as ui_bp
 
+    guards.install(app)  # first: the bounded <int:> converter must exist before any route
     register_api(app, api)
     app.register_blueprint(ui_bp)
     from delivery.readiness import bp as readiness_bp

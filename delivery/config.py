@@ -33,6 +33,10 @@ ENV_SETTINGS = (
     "CHECK_REQUEUE_SECONDS",
     "CHECK_MAX_ATTEMPTS",
     "CONSUMER_SILENCE_SECONDS",
+    # Operations: /metrics protection and the log format (delivery/ops.py, delivery/logs.py).
+    "METRICS_TOKEN",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
 )
 
 # Settings read as numbers of seconds (floats, so tests can make them short) or counts.
@@ -59,6 +63,9 @@ def _defaults() -> dict[str, Any]:
         "CHECK_MAX_ATTEMPTS": 5,
         # A consumer silent this long is gone: /readyz fails without another, its running tasks are lost.
         "CONSUMER_SILENCE_SECONDS": 60,
+        "METRICS_TOKEN": "",
+        "LOG_FORMAT": "plain",
+        "LOG_LEVEL": "INFO",
         # Internal knobs (not environment settings): tests flip them.
         "HUEY_IMMEDIATE": False,
         "HUEY_NAME": "delivery",

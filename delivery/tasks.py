@@ -53,6 +53,10 @@ def app_context():
 
 configure_huey(load_settings())
 
+from delivery import logs  # noqa: E402  (the consumer logs like the web app)
+
+logs.configure_consumer(huey, load_settings())
+
 
 # --- Courier statistics (dispatch.md) ---------------------------------------------------------------
 # Both tasks recompute from the database; neither carries figures, so a retry or a late run is harmless.

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from delivery.jsontext import INT64_MAX
+
 NAME = validate.Length(min=1, max=200)
 
 
@@ -28,8 +30,9 @@ class CourierOut(DispatchSchema):
 
 
 class CourierListArgs(DispatchSchema):
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
-    limit = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    # OFFSET and LIMIT take 64-bit numbers on both databases: a bigger one is a 422, not a 500.
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=INT64_MAX))
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=0, max=INT64_MAX))
 
 
 class CourierBrief(DispatchSchema):

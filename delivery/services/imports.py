@@ -119,12 +119,17 @@ def read_rows(kind: str, filename: str, content: bytes) -> list[dict]:
     if filename.lower().endswith(".json") or text.lstrip()[:1] in ("{", "["):
         try:
             data = jsontext.loads(text)
+        except jsontext.BadValue as error:
+            raise ValueError(f"{error.where}: {error.problem}") from error
         except json.JSONDecodeError as error:
             raise ValueError(f"not valid JSON: {error}") from error
         rows = data.get(kind) if isinstance(data, dict) else data
         if not isinstance(rows, list):
             raise ValueError(f"expected a list of {kind} or {{\"{kind}\": [...]}}")
         return rows
+    fault = jsontext.text_fault(text)
+    if fault:
+        raise ValueError(f"the file {fault}")
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in KINDS[kind] if c not in (reader.fieldnames or [])]
     if missing:

@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from delivery.jsontext import fits_int64
 from delivery.models import (
     CHECK_STATUSES,
     CHECK_TYPES,
@@ -68,9 +69,11 @@ def _page_number(raw: str | None) -> int:
 
 def _int_or_none(raw: str | None) -> int | None:
     try:
-        return int(raw) if raw not in (None, "") else None
+        number = int(raw) if raw not in (None, "") else None
     except ValueError:
         return None
+    # An id no column holds is an unknown value like any other: it filters nothing.
+    return number if number is None or fits_int64(number) else None
 
 
 def parse_date(raw: str | None) -> date | None:

@@ -64,8 +64,6 @@ QUERIES = [
     (DISPATCH, "GET", "/courier/{}"),
     (DISPATCH, "GET", "/order/{}"),
     (DISPATCH, "POST", "/order/{}"),
-    (RECEIPTS, "GET", "/new_checks/?api_key={}"),
-    (RECEIPTS, "GET", "/check/?api_key={}&check_id=1"),
     (RECEIPTS, "GET", "/check/?api_key=key1&check_id={}"),
 ]
 
@@ -92,6 +90,16 @@ NUMBERS = [
     (RECEIPTS, "POST", "/create_checks/", RECEIPT.replace('"quantity": 1', f'"quantity": {HUGE}')),
     (RECEIPTS, "POST", "/create_checks/", RECEIPT.replace('"point_id"', f'"extra": {HUGE}9e999, "point_id"')),
     (RECEIPTS, "POST", "/create_checks/", RECEIPT.replace('"point_id"', '"extra": NaN, "point_id"')),
+]
+
+
+# receipts.md: an unknown key is 401 "Ошибка авторизации", checked first; a key no printer could
+# have (bad text, bytes that are not UTF-8) is such a key.
+UNAUTHORIZED = (401, lambda body: body == {"error": "Ошибка авторизации"})
+BAD_KEYS = [
+    "/new_checks/?api_key={}",
+    "/new_checks?api_key={}",
+    "/check/?api_key={}&check_id=1",
 ]
 
 
@@ -305,3 +313,11 @@ def test_checks_stored_with_a_surrogate_before_are_repaired_by_the_migration(mak
     client = app.test_client()
     assert client.post("/login", data={"username": "boss", "password": "secret-pass"}).status_code == 302
     assert client.get(f"/admin/check/details/?id={check_id}").status_code == 200
+
+
+@pytest.mark.parametrize("url", BAD_KEYS)
+@pytest.mark.parametrize("bad", [*BAD_URL.values(), "%FF"], ids=[*BAD_URL.keys(), "not utf-8"])
+def test_a_printer_key_with_bad_text_is_an_unknown_key(client, world, url, bad):
+    before = _counts(world)
+    _assert_contract(_open(client, "GET", url.format(bad)), UNAUTHORIZED)
+    assert _counts(world) == before

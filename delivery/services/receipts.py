@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from delivery.domain import receipts as rules
 from delivery.errors import ApiError
+from delivery.jsontext import text_fault
 from delivery.models import Check, Printer
 from delivery.printing import PdfUnavailable, html_to_pdf
 from delivery.services import consumers
@@ -92,7 +93,9 @@ def order_has_checks(session: Session, order_id: int) -> bool:
 
 def printer_for_key(session: Session, api_key: str | None) -> Printer:
     """Return the printer with this api key, or raise the contract's 401."""
-    printer = session.scalar(select(Printer).where(Printer.api_key == api_key)) if api_key else None
+    # A key no column could hold (NUL, a lone surrogate) is simply unknown: the contract's 401.
+    known = api_key and not text_fault(api_key)
+    printer = session.scalar(select(Printer).where(Printer.api_key == api_key)) if known else None
     if printer is None:
         raise ApiError(401, rules.AUTH_FAILED)
     return printer

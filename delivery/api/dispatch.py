@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app
 from flask.views import MethodView
 
 from delivery.api.blueprint import Blueprint
@@ -81,8 +80,7 @@ class Orders(MethodView):
     @blp.alt_response(422, schema=Detail)
     def post(self, body):
         """Dispatch an order to the free courier of its district."""
-        assign = not current_app.config.get("DISPATCH_SKIP_ASSIGNMENT", False)
-        return dispatch.dispatch_order(db.session(), body["name"], body["district"], assign=assign)
+        return dispatch.dispatch_order(db.session(), body["name"], body["district"])
 
 
 @blp.route("/order/<order_id>", strict_slashes=False)

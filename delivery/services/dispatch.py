@@ -1,11 +1,13 @@
 """Live dispatch use cases: couriers register, orders go at once to a free courier, couriers complete them.
 
 The busy state lives on the courier row (`active_order_id`, `free_since`), so handing out an order is
-one locked courier row plus one new order row. On PostgreSQL concurrent dispatches pick with
-`FOR UPDATE SKIP LOCKED` and so spread over different couriers instead of queueing on one; on
+one locked courier row plus one new order row. On PostgreSQL that is one statement, its own
+transaction: pick the longest-free courier with `FOR UPDATE SKIP LOCKED` (concurrent dispatches
+spread over different couriers instead of queueing on one), insert the order, mark the courier busy.
+It holds no lock before it runs and one row lock at a time while it does, so it never deadlocks. On
 SQLite `write_transaction` starts with `BEGIN IMMEDIATE`, which serialises the writers instead. The
-partial unique index `uq_orders_one_live_per_courier` is the last line: should two transactions still
-pick one courier, the second insert fails in its savepoint and that transaction tries the next courier.
+partial unique index `uq_orders_one_live_per_courier` is the last line: should a courier already hold
+a live order the pick could not see, the insert does nothing and the dispatch tries the next courier.
 """
 from __future__ import annotations
 
@@ -15,8 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ARRAY, BigInteger, Integer, Uuid, bindparam, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
@@ -105,71 +106,113 @@ def _free_courier_query(district_id: int, exclude: Sequence[int]):
 # fitting courier instead of sorting every free courier of the district (3 ms -> 0.1 ms at 1500).
 LONGEST_FREE = (Courier.active_order_id, Courier.free_since.asc().nulls_last(), Courier.id)
 
+# PostgreSQL: the whole dispatch is this one statement, run on its own (autocommit: it is its own
+# transaction). `picked` locks the longest-free courier of the district, skipping rows other
+# transactions hold; `new_order` stores the order assigned to it; `taken` marks the courier busy. The
+# answer says which part happened: no district, no courier picked, or picked but the order refused
+# by the partial unique index (ON CONFLICT DO NOTHING: the courier already holds a live order that the
+# statement's snapshot did not show), and then the courier's uuid.
+# The courier's own row is re-checked once its lock is ours (READ COMMITTED re-evaluates
+# `active_order_id IS NULL` on the latest version), so a courier another dispatch just took is passed
+# over; the unique index stays the last line.
+_DISPATCH_SQL = """
+WITH district AS (SELECT id FROM districts WHERE name = :district),
+picked AS (
+    SELECT c.id FROM couriers c
+    WHERE c.active_order_id IS NULL
+      AND EXISTS (SELECT 1 FROM courier_districts cd
+                  WHERE cd.courier_id = c.id AND cd.district_id = (SELECT id FROM district))
+      AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.courier_id = c.id AND o.status = 'assigned')
+      AND c.id <> ALL(:tried)
+    ORDER BY c.active_order_id, c.free_since ASC NULLS LAST, c.id  -- LONGEST_FREE
+    LIMIT 1
+    FOR UPDATE OF c {skip}
+),
+new_order AS (
+    INSERT INTO orders (uuid, name, district_id, status, courier_id, assigned_at, weight, cost,
+                        delivery_hours)
+    SELECT :uuid, :name, (SELECT id FROM district), 'assigned', picked.id, :now, 1.0, 0, '[]'
+    FROM picked
+    ON CONFLICT DO NOTHING
+    RETURNING id, courier_id
+),
+taken AS (
+    UPDATE couriers SET active_order_id = new_order.id, free_since = NULL
+    FROM new_order WHERE couriers.id = new_order.courier_id
+    RETURNING couriers.uuid
+)
+SELECT (SELECT id FROM district) AS district_id, (SELECT id FROM picked) AS courier_id,
+       (SELECT uuid FROM taken) AS courier_uuid
+"""
+# First pass: skip rows other transactions lock, longest free first (the ix_couriers_free order).
+# Second pass, only when the first found nobody: the skipped rows may be locked by something that
+# leaves the courier free (a statistics refresh, a completion), so wait for them rather than refuse an
+# order while a fitting courier is free. The statement holds no other lock while it waits (it is the
+# transaction's only statement, and it locks one row at a time), so it can never wait in a cycle.
 
-def _pick_free_courier(session: Session, district_id: int, exclude: Sequence[int]):
-    """Lock and return (id, uuid) of the courier to get the order, or None when none is free."""
-    query = _free_courier_query(district_id, exclude)
+
+def _dispatch_statement(skip: str):
+    return (
+        text(_DISPATCH_SQL.format(skip=skip))
+        .bindparams(bindparam("uuid", type_=Uuid), bindparam("tried", type_=ARRAY(BigInteger)))
+        .columns(district_id=Integer, courier_id=BigInteger, courier_uuid=Uuid)
+    )
+
+
+_DISPATCH_SKIP_LOCKED = _dispatch_statement("SKIP LOCKED")
+_DISPATCH_WAIT = _dispatch_statement("")
+
+
+def dispatch_order(session: Session, name: str, district: str) -> dict[str, Any]:
+    """Store the order assigned to the free courier of its district; 409 and nothing stored if none."""
     if is_sqlite(session):
-        return session.execute(query.order_by(*LONGEST_FREE)).first()  # BEGIN IMMEDIATE: no rivals
-    # FOR UPDATE, not NO KEY UPDATE: the assignment then changes active_order_id (a unique column),
-    # and upgrading a lock that others already queue for deadlocks.
-    row = session.execute(
-        query.order_by(*LONGEST_FREE).with_for_update(of=Courier, skip_locked=True)
-    ).first()
-    if row is not None:
-        return row
-    # Skipped rows may be locked by something that leaves the courier free (a statistics refresh,
-    # a completion). Wait for them rather than refuse an order while a fitting courier is free; each
-    # row is re-checked once its lock is released. Waiting transactions lock in id order (ids never
-    # change, free_since does), so two of them can never wait for each other in a cycle.
-    return session.execute(query.order_by(Courier.id).with_for_update(of=Courier)).first()
+        return _dispatch_sqlite(session, name, district)
+    tried: list[int] = []
+    statements = [_DISPATCH_SKIP_LOCKED, _DISPATCH_WAIT]
+    engine = session.get_bind()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        while statements:  # ends: each pass drops a statement or excludes one more courier
+            order_uuid = uuid.uuid4()
+            district_id, courier_id, courier_uuid = connection.execute(statements[0], {
+                "district": district, "name": name, "uuid": order_uuid, "now": utcnow(), "tried": tried,
+            }).one()
+            if district_id is None:
+                break  # nobody serves a district no courier named
+            if courier_uuid is not None:
+                return {"order_id": order_uuid, "courier_id": courier_uuid}
+            if courier_id is None:
+                statements.pop(0)
+            else:
+                log.info("courier %s was taken meanwhile; trying the next one", courier_id)
+                tried.append(courier_id)
+    raise no_free_courier(district)
 
 
-def dispatch_order(session: Session, name: str, district: str, assign: bool = True) -> dict[str, Any]:
-    """Store the order assigned to the free courier of its district; 409 and nothing stored if none.
-
-    `assign=False` stores the order unassigned; only the benchmark's baseline app sets it.
-    """
+def _dispatch_sqlite(session: Session, name: str, district: str) -> dict[str, Any]:
+    # BEGIN IMMEDIATE (write_transaction) serialises the writers: no rival can take the courier
+    # between the pick and the update.
     with write_transaction(session):
         district_id = session.scalar(select(District.id).where(District.name == district))
         if district_id is None:
-            raise no_free_courier(district)  # nobody serves a district no courier named
-        if not assign:
-            order = Order(name=name, district_id=district_id, status="new")
-            session.add(order)
-            session.flush()
-            return {"order_id": order.uuid, "courier_id": None}
-        tried: list[int] = []
-        while True:  # ends: every pass either succeeds or excludes one more courier
-            picked = _pick_free_courier(session, district_id, tried)
-            if picked is None:
-                raise no_free_courier(district)
-            courier_id, courier_uuid = picked
-            try:
-                with session.begin_nested():
-                    order_uuid = _assign_new_order(session, name, district_id, courier_id)
-            except IntegrityError:
-                log.info("courier %s was taken meanwhile; trying the next one", courier_id)
-                tried.append(courier_id)
-                continue
-            return {"order_id": order_uuid, "courier_id": courier_uuid}
-
-
-def _assign_new_order(session: Session, name: str, district_id: int, courier_id: int) -> uuid.UUID:
-    order_uuid = uuid.uuid4()
-    order_id = session.scalar(
-        Order.__table__.insert()
-        .values(
-            uuid=order_uuid, name=name, district_id=district_id, status="assigned",
-            courier_id=courier_id, assigned_at=utcnow(), weight=1.0, cost=0,
-            delivery_hours=[],
+            raise no_free_courier(district)
+        picked = session.execute(_free_courier_query(district_id, []).order_by(*LONGEST_FREE)).first()
+        if picked is None:
+            raise no_free_courier(district)
+        courier_id, courier_uuid = picked
+        order_uuid = uuid.uuid4()
+        order_id = session.scalar(
+            Order.__table__.insert()
+            .values(
+                uuid=order_uuid, name=name, district_id=district_id, status="assigned",
+                courier_id=courier_id, assigned_at=utcnow(), weight=1.0, cost=0,
+                delivery_hours=[],
+            )
+            .returning(Order.__table__.c.id)
         )
-        .returning(Order.__table__.c.id)
-    )
-    session.execute(
-        update(Courier).where(Courier.id == courier_id).values(active_order_id=order_id, free_since=None)
-    )
-    return order_uuid
+        session.execute(
+            update(Courier).where(Courier.id == courier_id).values(active_order_id=order_id, free_since=None)
+        )
+    return {"order_id": order_uuid, "courier_id": courier_uuid}
 
 
 def get_order(session: Session, order_uuid: uuid.UUID) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, Integer, Uuid, bindparam, exists, select, text, update
+from sqlalchemy import ARRAY, BigInteger, Integer, Uuid, bindparam, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
@@ -25,7 +25,7 @@ from delivery.models import Courier, CourierDistrict, District, Order
 from delivery.services.clock import utcnow
 from delivery.services.courier_stats import card_stats
 from delivery.services.districts import ensure_names
-from delivery.services.tx import is_sqlite, write_transaction
+from delivery.services.tx import autocommit_engine, is_sqlite, read_rows, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +58,44 @@ def list_couriers(session: Session, offset: int = 0, limit: int | None = None) -
     ]
 
 
+_C, _O, _D, _CD = (t.__table__.c for t in (Courier, Order, District, CourierDistrict))
+_DONE = Order.__table__.alias("done")
+_LATEST_COMPLETION = (
+    select(func.max(_DONE.c.completed_at)).where(_DONE.c.courier_id == _C.id, _DONE.c.status == "completed")
+    .correlate(Courier.__table__).scalar_subquery()
+)
+# The whole card in one statement: one row per district of the courier (in its order), each with the
+# courier's statistics columns, its live order and its latest completion.
+_CARD = (
+    select(_C.id, _C.name, _C.avg_complete_seconds, _C.avg_day_orders, _C.stats_as_of,
+           _C.stats_computed_at, _LATEST_COMPLETION.label("latest"), _O.id.label("order_id"),
+           _O.uuid.label("order_uuid"), _O.name.label("order_name"), _D.name.label("district"))
+    .select_from(
+        Courier.__table__
+        .outerjoin(Order.__table__, _O.id == _C.active_order_id)
+        .outerjoin(CourierDistrict.__table__, _CD.courier_id == _C.id)
+        .outerjoin(District.__table__, _D.id == _CD.district_id)
+    )
+    .where(_C.uuid == bindparam("uuid"))
+    .order_by(_CD.position)
+)
+
+
 def courier_card(session: Session, courier_uuid: uuid.UUID) -> dict[str, Any]:
     """The courier card: districts, the active live order and the statistics."""
-    courier = session.scalar(select(Courier).where(Courier.uuid == courier_uuid))
-    if courier is None:
+    rows = read_rows(session, _CARD, {"uuid": courier_uuid})
+    if not rows:
         raise ApiError(404, "Courier not found")
+    courier = rows[0]
     active = None
-    if courier.active_order_id is not None:
-        order = session.get(Order, courier.active_order_id)
-        if order is not None:
-            active = {"order_id": order.uuid, "order_name": order.display_name}
-    stats = card_stats(session, courier)
+    if courier.order_uuid is not None:
+        active = {"order_id": courier.order_uuid,
+                  "order_name": courier.order_name or f"Order {courier.order_id}"}
+    stats = card_stats(session, courier, latest=courier.latest)
     return {
-        "id": courier.uuid,
-        "name": courier.display_name,
-        "districts": [link.district.name for link in courier.districts],
+        "id": courier_uuid,
+        "name": courier.name or f"Courier {courier.id}",
+        "districts": [row.district for row in rows if row.district is not None],
         "active_order": active,
         "avg_order_complete_time": stats.avg_order_complete_time,
         "avg_day_orders": stats.avg_day_orders,
@@ -165,12 +188,12 @@ _DISPATCH_WAIT = _dispatch_statement("")
 
 def dispatch_order(session: Session, name: str, district: str) -> dict[str, Any]:
     """Store the order assigned to the free courier of its district; 409 and nothing stored if none."""
-    if is_sqlite(session):
+    engine = autocommit_engine(session)
+    if engine is None:
         return _dispatch_sqlite(session, name, district)
     tried: list[int] = []
     statements = [_DISPATCH_SKIP_LOCKED, _DISPATCH_WAIT]
-    engine = session.get_bind()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with engine.connect() as connection:
         while statements:  # ends: each pass drops a statement or excludes one more courier
             order_uuid = uuid.uuid4()
             district_id, courier_id, courier_uuid = connection.execute(statements[0], {

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload
 
 from delivery.domain.lavka_time import format_instant
@@ -18,11 +18,12 @@ from delivery.errors import ApiError
 from delivery.models import Courier, Order
 from delivery.services import bulk, dispatch, districts
 from delivery.services.clock import utcnow
-from delivery.services.tx import write_transaction
+from delivery.services.tx import read_rows, write_transaction
 
 
 def order_dto(order: Order) -> dict[str, Any]:
-    """The contract's OrderDto of a stored order; `completed_time` is null until completed."""
+    """The contract's OrderDto of a stored order (or a row of its columns); `completed_time` is null
+    until completed."""
     completed = None
     if order.completed_at is not None:
         digits = order.completed_time_digits
@@ -54,17 +55,25 @@ def create_orders(session: Session, orders: Sequence[dict[str, Any]]) -> list[di
     ]
 
 
+_O = Order.__table__.c
+# What an OrderDto shows, as plain columns (`order_dto` reads a row of them as it reads an Order).
+_DTO_COLUMNS = select(_O.id, _O.weight, _O.district_id, _O.delivery_hours, _O.cost, _O.completed_at,
+                      _O.completed_time_digits)
+_ONE = _DTO_COLUMNS.where(_O.id == bindparam("order_id"))
+_PAGE = _DTO_COLUMNS.order_by(_O.id).offset(bindparam("offset")).limit(bindparam("limit"))
+
+
 def get_order(session: Session, order_id: int) -> dict[str, Any]:
     """Return one order's OrderDto or raise a 404."""
-    order = session.get(Order, order_id)
-    if order is None:
+    rows = read_rows(session, _ONE, {"order_id": order_id})
+    if not rows:
         raise ApiError(404, f"no order {order_id}")
-    return order_dto(order)
+    return order_dto(rows[0])
 
 
 def list_orders(session: Session, offset: int, limit: int) -> list[dict[str, Any]]:
     """Return a page of orders ordered by id."""
-    return [order_dto(o) for o in session.scalars(select(Order).order_by(Order.id).offset(offset).limit(limit))]
+    return [order_dto(row) for row in read_rows(session, _PAGE, {"offset": offset, "limit": limit})]
 
 
 def complete_orders(

@@ -10,8 +10,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Executable
 from sqlalchemy.orm import Session, scoped_session
 
 _SQLITE_IMMEDIATE = "delivery_sqlite_immediate"
@@ -65,3 +66,34 @@ def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
     except BaseException:
         session.rollback()
         raise
+
+
+# PostgreSQL engines whose connections are in autocommit mode, one per application engine (same URL,
+# a small pool of its own: switching a pooled connection's mode costs more than the statement).
+_AUTOCOMMIT: dict[Engine, Engine] = {}
+
+
+def autocommit_engine(session: Session | scoped_session) -> Engine | None:
+    """The autocommit twin of the session's PostgreSQL engine, or None on SQLite.
+
+    A use case that is one statement runs there as its own transaction: no BEGIN and COMMIT (or
+    ROLLBACK) round trips around it.
+    """
+    engine = session.get_bind()
+    if engine.dialect.name != "postgresql":
+        return None
+    twin = _AUTOCOMMIT.get(engine)
+    if twin is None:
+        twin = _AUTOCOMMIT[engine] = create_engine(
+            engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return twin
+
+
+def read_rows(session: Session | scoped_session, statement: Executable, params: dict | None = None) -> list:
+    """The rows of one read-only statement: on PostgreSQL in autocommit (a snapshot of its own), on
+    SQLite in the session's transaction."""
+    engine = autocommit_engine(session)
+    if engine is None:
+        return session.execute(statement, params).all()
+    with engine.connect() as connection:
+        return connection.execute(statement, params).all()

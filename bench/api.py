@@ -184,6 +184,16 @@ def huge_listing(base: str, master: int, couriers: int) -> str:
             f"worker peak memory +{growth / 1024:.1f} MiB")
 
 
+def analyze(database_url: str) -> None:
+    """Fresh planner statistics after the load, as autovacuum would give a long-running database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
+
+
 def migrate(database_url: str) -> None:
     subprocess.run([str(Path(sys.executable).parent / "flask"), "db", "upgrade"], cwd=ROOT, check=True,
                    env=process_env(DATABASE_URL=database_url, REDIS_URL="", FLASK_APP="wsgi"),
@@ -221,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         process, base = start_gunicorn(env, workers=2, threads=8)
         started = time.perf_counter()
         card_ids = load(base, options.couriers, options.orders, options.cards)
+        analyze(database_url)
         print(f"api: PostgreSQL, gunicorn 2 workers x 8 threads, RATE_LIMIT=off (no rate limit during the "
               f"bench), wrk {options.connections} connections, {options.seconds:.0f} s per path; loaded "
               f"{options.couriers} couriers, {options.orders} orders, {options.cards} card couriers "

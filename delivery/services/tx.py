@@ -12,6 +12,7 @@ from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 from sqlalchemy.orm import Session, scoped_session
 
@@ -68,32 +69,46 @@ def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
         raise
 
 
-# PostgreSQL engines whose connections are in autocommit mode, one per application engine (same URL,
-# a small pool of its own: switching a pooled connection's mode costs more than the statement).
-_AUTOCOMMIT: dict[Engine, Engine] = {}
+# PostgreSQL engines whose connections are in autocommit mode, two per application engine (same URL,
+# small pools of their own: switching a pooled connection's mode costs more than the statement).
+_AUTOCOMMIT: dict[tuple[Engine, bool], Engine] = {}
 
 
-def autocommit_engine(session: Session | scoped_session) -> Engine | None:
+def autocommit_engine(session: Session | scoped_session, *, ping: bool = True) -> Engine | None:
     """The autocommit twin of the session's PostgreSQL engine, or None on SQLite.
 
     A use case that is one statement runs there as its own transaction: no BEGIN and COMMIT (or
-    ROLLBACK) round trips around it.
+    ROLLBACK) round trips around it. With `ping`, a connection is tested before use (what a write
+    needs: it must never run twice); without, the caller retries on a dropped connection itself.
     """
     engine = session.get_bind()
     if engine.dialect.name != "postgresql":
         return None
-    twin = _AUTOCOMMIT.get(engine)
+    twin = _AUTOCOMMIT.get((engine, ping))
     if twin is None:
-        twin = _AUTOCOMMIT[engine] = create_engine(
-            engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=True, pool_size=5, max_overflow=10)
+        twin = _AUTOCOMMIT[(engine, ping)] = create_engine(
+            engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=ping, pool_size=5, max_overflow=10)
     return twin
 
 
 def read_rows(session: Session | scoped_session, statement: Executable, params: dict | None = None) -> list:
     """The rows of one read-only statement: on PostgreSQL in autocommit (a snapshot of its own), on
-    SQLite in the session's transaction."""
-    engine = autocommit_engine(session)
+    SQLite in the session's transaction.
+
+    No ping round trip before the read: a connection the server dropped (a restart) fails, SQLAlchemy
+    then discards the pool's connections, and the read, which changes nothing, runs again once.
+    """
+    engine = autocommit_engine(session, ping=False)
     if engine is None:
         return session.execute(statement, params).all()
+    try:
+        return _read(engine, statement, params)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return _read(engine, statement, params)
+
+
+def _read(engine: Engine, statement: Executable, params: dict | None) -> list:
     with engine.connect() as connection:
         return connection.execute(statement, params).all()

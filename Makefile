@@ -72,8 +72,11 @@ test-postgres: install-dev
 test-browser: install-dev
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m browser tests/browser
 
+# bench.api drives the server with wrk (Debian's package).
 bench: install-dev
 	$(BIN)/pip install --quiet -r bench/requirements.txt
+	@command -v wrk >/dev/null || { apt-get install -y -qq --no-install-recommends wrk 2>/dev/null \
+	    || sudo apt-get install -y -qq --no-install-recommends wrk; }
 	$(BIN)/python -m bench
 
 clean:

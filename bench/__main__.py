@@ -13,6 +13,8 @@ BENCHMARKS = {
     "planning_request": "bench.planning_request",
     "lavka": "bench.lavka",
     "dispatch": "bench.dispatch",
+    "api": "bench.api",
+    "dispatch_bursts": "bench.dispatch_bursts",
     "receipts": "bench.receipts",
 }
 

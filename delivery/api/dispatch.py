@@ -36,6 +36,8 @@ def detail_style(code: int, message: str) -> tuple[int, object]:
 
 
 register_error_style(("courier", "order"), detail_style)
+# Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
+# every field) on each request.
 
 
 def parse_id(value: str, what: str) -> uuid.UUID:
@@ -48,13 +50,13 @@ def parse_id(value: str, what: str) -> uuid.UUID:
 
 @blp.route("/courier/", strict_slashes=False)
 class Couriers(MethodView):
-    @blp.arguments(CourierListArgs, location="query")
+    @blp.arguments(CourierListArgs(), location="query")
     @blp.response(200, CourierBrief(many=True))
     def get(self, args):
         """List couriers in registration order."""
         return dispatch.list_couriers(db.session(), args["offset"], args["limit"])
 
-    @blp.arguments(CourierIn)
+    @blp.arguments(CourierIn())
     @blp.response(201, CourierOut)
     @blp.alt_response(422, schema=Detail)
     def post(self, body):
@@ -74,7 +76,7 @@ class CourierItem(MethodView):
 
 @blp.route("/order/", strict_slashes=False)
 class Orders(MethodView):
-    @blp.arguments(OrderIn)
+    @blp.arguments(OrderIn())
     @blp.response(201, OrderCreated)
     @blp.alt_response(409, schema=Detail)
     @blp.alt_response(422, schema=Detail)

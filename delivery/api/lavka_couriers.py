@@ -23,6 +23,8 @@ blp = rate_limited(Blueprint("lavka_couriers", __name__, description="Lavka cour
 
 BAD = {"schema": s.BadRequestResponse, "description": "bad request"}
 NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
+# Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
+# every field) on each request.
 
 # The spec names the window startDate/endDate; lavka.md also accepts start_date/end_date.
 META_PARAMS = [
@@ -37,7 +39,7 @@ META_PARAMS = [
 
 @blp.route("/couriers")
 class Couriers(MethodView):
-    @blp.arguments(s.PageQuery, location="query", error_status_code=400)
+    @blp.arguments(s.PageQuery(), location="query", error_status_code=400)
     @blp.response(200, s.GetCouriersResponse, description="ok")
     @blp.alt_response(400, **BAD)
     def get(self, page):
@@ -48,7 +50,7 @@ class Couriers(MethodView):
         couriers = lavka_couriers.list_couriers(db.session(), offset, limit)
         return jsonify({"couriers": couriers, "limit": limit, "offset": offset})
 
-    @blp.arguments(s.CreateCourierRequest, error_status_code=400)
+    @blp.arguments(s.CreateCourierRequest(), error_status_code=400)
     @blp.response(200, s.CreateCouriersResponse, description="ok")
     @blp.alt_response(400, **BAD)
     def post(self, body):

@@ -103,7 +103,10 @@ _O = Order.__table__.c
 _DTO_COLUMNS = select(_O.id, _O.weight, _O.district_id, _O.delivery_hours, _O.cost, _O.completed_at,
                       _O.completed_time_digits)
 _ONE = _DTO_COLUMNS.where(_O.id == bindparam("order_id"))
-_PAGE = _DTO_COLUMNS.order_by(_O.id).offset(bindparam("offset")).limit(bindparam("limit"))
+# The offset is walked in the primary key's index alone (an index-only scan), then the page is read
+# from the first id on: rows skipped are never fetched.
+_FIRST_ID = select(_O.id).order_by(_O.id).offset(bindparam("offset")).limit(1).scalar_subquery()
+_PAGE = _DTO_COLUMNS.where(_O.id >= _FIRST_ID).order_by(_O.id).limit(bindparam("limit"))
 
 
 def get_order(session: Session, order_id: int) -> dict[str, Any]:

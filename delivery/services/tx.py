@@ -87,7 +87,7 @@ def autocommit_engine(session: Session | scoped_session, *, ping: bool = True) -
     twin = _AUTOCOMMIT.get((engine, ping))
     if twin is None:
         twin = _AUTOCOMMIT[(engine, ping)] = create_engine(
-            engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=ping, pool_size=5, max_overflow=10)
+            engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=ping, pool_size=10, max_overflow=10)
     return twin
 
 

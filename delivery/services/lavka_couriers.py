@@ -59,21 +59,22 @@ def create_couriers(session: Session, couriers: Sequence[dict[str, Any]]) -> lis
 
 _C, _CD = Courier.__table__.c, CourierDistrict.__table__.c
 # Couriers with their regions in one statement: a row per (courier, region), in id then list order.
-_WITH_REGIONS = (
+WITH_REGIONS = (
     select(_C.id, _C.type, _C.working_hours, _CD.district_id)
     .select_from(Courier.__table__.outerjoin(CourierDistrict.__table__, _CD.courier_id == _C.id))
     .order_by(_C.id, _CD.position)
 )
-_ONE = _WITH_REGIONS.where(_C.id == bindparam("courier_id"))
-_PAGE = _WITH_REGIONS.where(_C.id.in_(
+_ONE = WITH_REGIONS.where(_C.id == bindparam("courier_id"))
+_PAGE = WITH_REGIONS.where(_C.id.in_(
     select(_C.id).order_by(_C.id).offset(bindparam("offset")).limit(bindparam("limit")).scalar_subquery()
 ))
 # Rows fetched at a time when a page is read in chunks (a server-side cursor on PostgreSQL).
 CHUNK_ROWS = 2000
 
 
-def _dtos(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
-    """CourierDtos from rows of `_WITH_REGIONS`, each courier's rows next to each other."""
+def courier_dtos(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
+    """CourierDtos from rows of `WITH_REGIONS` (day planning reads every courier so), each courier's
+    rows next to each other."""
     dto: dict[str, Any] | None = None
     for courier_id, courier_type, working_hours, region in rows:
         if dto is None or dto["courier_id"] != courier_id:
@@ -89,7 +90,7 @@ def _dtos(rows: Iterable[Any]) -> Iterator[dict[str, Any]]:
 
 def get_courier(session: Session, courier_id: int) -> dict[str, Any]:
     """Return one courier's CourierDto or raise a 404."""
-    found = list(_dtos(read_rows(session, _ONE, {"courier_id": courier_id})))
+    found = list(courier_dtos(read_rows(session, _ONE, {"courier_id": courier_id})))
     if not found:
         raise ApiError(404, f"no courier {courier_id}")
     return found[0]
@@ -97,7 +98,7 @@ def get_courier(session: Session, courier_id: int) -> dict[str, Any]:
 
 def list_couriers(session: Session, offset: int, limit: int) -> list[dict[str, Any]]:
     """Return a page of couriers ordered by id."""
-    return list(_dtos(read_rows(session, _PAGE, {"offset": offset, "limit": limit})))
+    return list(courier_dtos(read_rows(session, _PAGE, {"offset": offset, "limit": limit})))
 
 
 def iter_couriers(session: Session, offset: int, limit: int) -> Iterator[list[dict[str, Any]]]:
@@ -108,7 +109,7 @@ def iter_couriers(session: Session, offset: int, limit: int) -> Iterator[list[di
         result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
             _PAGE, {"offset": offset, "limit": limit})
         chunk: list[dict[str, Any]] = []
-        for dto in _dtos(result):
+        for dto in courier_dtos(result):
             chunk.append(dto)
             if len(chunk) >= CHUNK_ROWS:
                 yield chunk

@@ -8,9 +8,11 @@ any another writer (live dispatch) holds at that moment.
 """
 from __future__ import annotations
 
+import gc
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -55,9 +57,27 @@ _OPEN_ORDERS = (
 _BUSY = select(_T.courier_id, _T.start_minute, _T.end_minute).where(_T.date == bindparam("day"))
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a city day is planned.
+
+    The planner allocates millions of small objects that reference counting frees; the collector's
+    full passes over that heap cost 0.3-1 s of a 10,000-order request here and free nothing it
+    needs. Cycles made meanwhile are collected once it runs again. Process-wide, so it is turned back
+    on only by the call that turned it off.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> dict[str, Any]:
     """Plan the open orders for `day`, persist trips and assignments; return the new trips' body."""
-    with write_transaction(session):
+    with _cyclic_gc_paused(), write_transaction(session):
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNING_LOCK_KEY})
         open_orders = session.execute(_OPEN_ORDERS).all()

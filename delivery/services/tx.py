@@ -7,6 +7,7 @@ busy timeout), while PostgreSQL keeps ordinary transactions and row locks.
 """
 from __future__ import annotations
 
+import weakref
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -71,7 +72,8 @@ def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
 
 # PostgreSQL engines whose connections are in autocommit mode, two per application engine (same URL,
 # small pools of their own: switching a pooled connection's mode costs more than the statement).
-_AUTOCOMMIT: dict[tuple[Engine, bool], Engine] = {}
+# Held weakly: an application (a test's, say) that goes away takes its twins along.
+_AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, dict[bool, Engine]] = weakref.WeakKeyDictionary()
 
 
 def autocommit_engine(session: Session | scoped_session, *, ping: bool = True) -> Engine | None:
@@ -84,9 +86,10 @@ def autocommit_engine(session: Session | scoped_session, *, ping: bool = True) -
     engine = session.get_bind()
     if engine.dialect.name != "postgresql":
         return None
-    twin = _AUTOCOMMIT.get((engine, ping))
+    twins = _AUTOCOMMIT.setdefault(engine, {})
+    twin = twins.get(ping)
     if twin is None:
-        twin = _AUTOCOMMIT[(engine, ping)] = create_engine(
+        twin = twins[ping] = create_engine(
             engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=ping, pool_size=10, max_overflow=10)
     return twin
 

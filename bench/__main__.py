@@ -14,6 +14,7 @@ BENCHMARKS = {
     "lavka": "bench.lavka",
     "dispatch": "bench.dispatch",
     "api": "bench.api",
+    "round_trips": "bench.round_trips",
     "dispatch_bursts": "bench.dispatch_bursts",
     "receipts": "bench.receipts",
 }

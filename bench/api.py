@@ -116,8 +116,10 @@ def call(base: str, method: str, path: str, body=None, timeout: float = 300):
         return error.code, error.read()
 
 
-def load(base: str, couriers: int, orders: int, cards: int) -> list[str]:
-    """Couriers, orders and card couriers through the public APIs; the card couriers' ids."""
+def load(base: str, couriers: int, orders: int, cards: int, call=call) -> list[str]:
+    """Couriers, orders and card couriers through the public APIs; the card couriers' ids.
+
+    `call(base, method, path, body)` makes one request (another client may stand in for HTTP)."""
     rng = random.Random(17)
     for start in range(0, couriers, BATCH):
         batch = [{"courier_type": rng.choice(("FOOT", "BIKE", "AUTO")), "regions": [n % REGIONS + 1],

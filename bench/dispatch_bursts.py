@@ -47,6 +47,11 @@ def burst(base: str, posts: int, previous: list[str], number: int) -> list[tuple
     calls = [(lambda n=n: post(base, "/order/", {"name": f"burst {number}-{n}", "district": DISTRICT}))
              for n in range(posts)]
     calls += [(lambda o=o: post(base, f"/order/{o}")) for o in previous]
+    return all_at_once(calls)
+
+
+def all_at_once(calls: list) -> list:
+    """Run every call from its own thread, all released together; results in call order."""
     start = threading.Barrier(len(calls))
 
     def run(call):

@@ -11,14 +11,13 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
 
+from bench.dispatch_bursts import all_at_once
 from delivery.models import Order
-from delivery.testing import start_gunicorn, stop_process
-from tests.api.dispatch_fixtures import postgres_only, server_env
+from tests.api.dispatch_fixtures import gunicorn_four_workers, postgres_only  # noqa: F401 (fixture)
 from tests.api.test_dispatch_concurrency import check_invariants
 
 pytestmark = [pytest.mark.postgres, postgres_only]
@@ -27,32 +26,7 @@ COURIERS, POSTS, BURSTS = 30, 100, 12
 DISTRICT = "Burst"
 
 
-@pytest.fixture(scope="module")
-def four_workers(base_config, _migrated):
-    """gunicorn with four worker processes of 8 threads: up to 32 requests in the database at once."""
-    try:
-        process, url = start_gunicorn(server_env(base_config), workers=4, threads=8)
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    try:
-        yield url
-    finally:
-        stop_process(process)
-
-
-def all_at_once(calls):
-    """Run every call from its own thread, all released together; results in call order."""
-    start = threading.Barrier(len(calls))
-
-    def run(call):
-        start.wait(timeout=60)
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
-def test_bursts_of_100_dispatches_at_30_couriers(app, session, four_workers):
+def test_bursts_of_100_dispatches_at_30_couriers(app, session, gunicorn_four_workers):
     import requests
 
     local = threading.local()
@@ -60,7 +34,7 @@ def test_bursts_of_100_dispatches_at_30_couriers(app, session, four_workers):
     def post(path, body=None):
         if not hasattr(local, "http"):
             local.http = requests.Session()
-        response = local.http.post(four_workers + path, json=body, timeout=120)
+        response = local.http.post(gunicorn_four_workers + path, json=body, timeout=120)
         return path, response.status_code, response.json()
 
     couriers = {post("/courier/", {"name": f"B{i}", "districts": [DISTRICT]})[2]["id"] for i in range(COURIERS)}

@@ -106,7 +106,7 @@ def no_free_courier(district: str) -> ApiError:
     return ApiError(409, f"No free courier in district {district}")
 
 
-def _free_courier_query(district_id: int, exclude: Sequence[int]):
+def _free_courier_query(district_id: int):
     """Free couriers of the district (the caller orders them), at most one.
 
     Free means no live order on the row and no assigned order at all, planned trips included.
@@ -115,10 +115,7 @@ def _free_courier_query(district_id: int, exclude: Sequence[int]):
         CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district_id
     )
     busy = exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
-    query = select(Courier.id, Courier.uuid).where(Courier.active_order_id.is_(None), serves, ~busy)
-    if exclude:
-        query = query.where(Courier.id.not_in(exclude))
-    return query.limit(1)
+    return select(Courier.id, Courier.uuid).where(Courier.active_order_id.is_(None), serves, ~busy).limit(1)
 
 
 # Longest free first, ties to the earliest registered. Registration (either API, or the fixtures) sets
@@ -167,11 +164,6 @@ taken AS (
 SELECT (SELECT id FROM district) AS district_id, (SELECT id FROM picked) AS courier_id,
        (SELECT uuid FROM taken) AS courier_uuid
 """
-# First pass: skip rows other transactions lock, longest free first (the ix_couriers_free order).
-# Second pass, only when the first found nobody: the skipped rows may be locked by something that
-# leaves the courier free (a statistics refresh, a completion), so wait for them rather than refuse an
-# order while a fitting courier is free. The statement holds no other lock while it waits (it is the
-# transaction's only statement, and it locks one row at a time), so it can never wait in a cycle.
 
 
 def _dispatch_statement(skip: str):
@@ -182,6 +174,11 @@ def _dispatch_statement(skip: str):
     )
 
 
+# First pass: skip rows other transactions lock, longest free first (the ix_couriers_free order).
+# Second pass, only when the first found nobody: the skipped rows may be locked by something that
+# leaves the courier free (a statistics refresh, a completion), so wait for them rather than refuse an
+# order while a fitting courier is free. The statement holds no other lock while it waits (it is the
+# transaction's only statement, and it locks one row at a time), so it can never wait in a cycle.
 _DISPATCH_SKIP_LOCKED = _dispatch_statement("SKIP LOCKED")
 _DISPATCH_WAIT = _dispatch_statement("")
 
@@ -218,7 +215,7 @@ def _dispatch_sqlite(session: Session, name: str, district: str) -> dict[str, An
         district_id = session.scalar(select(District.id).where(District.name == district))
         if district_id is None:
             raise no_free_courier(district)
-        picked = session.execute(_free_courier_query(district_id, []).order_by(*LONGEST_FREE)).first()
+        picked = session.execute(_free_courier_query(district_id).order_by(*LONGEST_FREE)).first()
         if picked is None:
             raise no_free_courier(district)
         courier_id, courier_uuid = picked

@@ -51,7 +51,7 @@ def test_a_read_survives_connections_the_server_dropped(app):
             session.add(District(id=1, name="a"))
         query = select(District.__table__.c.name)
         assert read_rows(db.session, query) == [("a",)]
-        pooled = autocommit_engine(db.session, ping=False)
+        pooled = autocommit_engine(db.session)
         with pooled.connect() as connection:
             pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
         with db.engine.connect() as admin:

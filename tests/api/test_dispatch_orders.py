@@ -137,6 +137,33 @@ def test_loser_of_a_race_takes_the_next_courier(app, client, session):
     assert courier_row(session, bob["id"]).active_order_id is not None
 
 
+@pytest.mark.postgres
+@postgres_only
+def test_dispatch_after_the_server_ended_its_pooled_connections(app, client, session):
+    """A dispatch is not pinged first; a pooled connection the server ended (a restart) is noticed
+    without a round trip and replaced, so the post still gets its 201, once."""
+    import time
+
+    from sqlalchemy import text
+
+    register(client, "Ann", ["Center"])
+    register(client, "Bob", ["Center"])
+    assert post_order(client).status_code == 201  # the autocommit pool now holds a connection
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    session.execute(text(f"SELECT pg_terminate_backend(pid) {others}"))
+    session.commit()
+    for _ in range(100):  # until those backends are gone (bounded)
+        if not session.execute(text(f"SELECT count(*) {others}")).scalar():
+            break
+        session.rollback()
+        time.sleep(0.05)
+    session.rollback()
+    response = post_order(client, name="After")
+    assert response.status_code == 201
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Order).where(Order.name == "After")) == 1
+
+
 @pytest.mark.parametrize(
     "body",
     [{"name": "", "district": "A"}, {"name": "x", "district": ""}, {"name": "x"}, {"district": "A"},

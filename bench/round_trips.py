@@ -22,7 +22,7 @@ from collections import Counter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from bench.api import CARD_DISTRICT, REGIONS, load
+from bench.api import REGIONS, analyze, load
 from delivery.testing import create_pg_database, drop_pg_database
 
 COUNTS: Counter = Counter()
@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
         couriers, orders = 2000, 2000
         cards = load("", couriers, orders, 20, call=call)
+        analyze(database_url)
         rng = random.Random(3)
         paths = {
             "GET /ping": lambda: client.get("/ping"),

@@ -89,8 +89,11 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 test-browser: install-dev $(AXE)
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m browser tests/browser
 
+# bench.api drives the server with wrk (Debian's package).
 bench: install-dev
 	$(BIN)/pip install --quiet -r bench/requirements.txt
+	@command -v wrk >/dev/null || { apt-get install -y -qq --no-install-recommends wrk 2>/dev/null \
+	    || sudo apt-get install -y -qq --no-install-recommends wrk; }
 	$(BIN)/python -m bench
 
 clean:

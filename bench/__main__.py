@@ -13,6 +13,9 @@ BENCHMARKS = {
     "planning_request": "bench.planning_request",
     "lavka": "bench.lavka",
     "dispatch": "bench.dispatch",
+    "api": "bench.api",
+    "round_trips": "bench.round_trips",
+    "dispatch_bursts": "bench.dispatch_bursts",
     "receipts": "bench.receipts",
     "faults": "bench.faults",
 }

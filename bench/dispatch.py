@@ -10,10 +10,9 @@ gunicorn (2 workers x clients/2 threads) serves it; `clients` threads post order
 over keep-alive connections for --seconds. Run 1 is the real app (`wsgi:app`): each post picks the
 longest-free courier with FOR UPDATE SKIP LOCKED and updates it. Run 2 is `baseline_app()` below:
 identical requests, parsing, district lookup, order insert and commit, minus the pick and the courier
-update (the DISPATCH_SKIP_ASSIGNMENT setting, which no environment variable reaches; only this
-sets it). The ratio of the two is what the assignment and its locking cost: the pick query, a
-savepoint and the courier update, i.e. four more round trips to the database per order, plus waiting
-on one another's row locks. Bounded: about 30 s.
+update (`store_unassigned` replaces the dispatch service in that server process only). The ratio of the two is what the assignment and its locking cost: one statement picks,
+inserts and updates (the baseline runs two: the district lookup and the insert), plus waiting on one
+another's row locks. Bounded: about 30 s.
 """
 from __future__ import annotations
 
@@ -38,11 +37,36 @@ from delivery.testing import (  # noqa: E402
 DISTRICTS = ("North", "Center", "South")
 
 
-def baseline_app():
-    """The dispatch API storing orders unassigned: `gunicorn 'bench.dispatch:baseline_app()'`."""
-    from delivery.app import create_app
+def store_unassigned(session, name: str, district: str) -> dict:
+    """The baseline's dispatch: look the district up and store the order unassigned, in one
+    transaction; 409 for a district nobody named, as the real one."""
+    from sqlalchemy import select
 
-    return create_app({"DISPATCH_SKIP_ASSIGNMENT": True})
+    from delivery.models import District, Order
+    from delivery.services.dispatch import no_free_courier
+    from delivery.services.tx import write_transaction
+
+    with write_transaction(session):
+        district_id = session.scalar(select(District.id).where(District.name == district))
+        if district_id is None:
+            raise no_free_courier(district)
+        order = Order(name=name, district_id=district_id, status="new")
+        session.add(order)
+        session.flush()
+        return {"order_id": order.uuid, "courier_id": None}
+
+
+def baseline_app():
+    """The dispatch API storing orders unassigned: `gunicorn 'bench.dispatch:baseline_app()'`.
+
+    The server process runs nothing but this app, so its dispatch service is swapped for
+    `store_unassigned` process-wide; the application itself has no such switch.
+    """
+    from delivery.app import create_app
+    from delivery.services import dispatch
+
+    dispatch.dispatch_order = store_unassigned
+    return create_app()
 
 
 def migrate_and_seed(database_url: str, per_district: int) -> None:

@@ -10,6 +10,7 @@ from flask import Flask
 from delivery.config import INSTANCE, ROOT, flask_config, load_settings
 from delivery.extensions import api, csrf, db, htmx, limiter, login_manager, migrate
 from delivery.services.tx import install_sqlite_hooks
+from delivery.sessions import SessionInterface
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(flask_config(settings))
+    app.session_interface = SessionInterface()
     app.json.sort_keys = False
     # Contracts carry Russian texts (receipts): send them as UTF-8, not \u escapes.
     app.json.ensure_ascii = False

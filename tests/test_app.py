@@ -91,3 +91,21 @@ def test_settings_precedence(monkeypatch):
 )
 def test_database_url_spelling(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_session_signing_serializer_is_made_once_per_key_set(login, client):
+    """Sessions still sign and verify; the serializer is built once, and again when the keys change
+    (a rotated SECRET_KEY keeps old cookies valid through SECRET_KEY_FALLBACKS)."""
+    app = client.application
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    login("dispatcher")
+    assert client.get("/").status_code == 200  # the signed session cookie is read back
+    old_key = app.secret_key
+    try:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "rotated-key", [old_key]
+        assert interface.get_signing_serializer(app) is not first
+        assert client.get("/").status_code == 200  # signed with the old key, verified by the fallback
+    finally:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, []

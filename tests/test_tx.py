@@ -35,3 +35,25 @@ def test_ends_an_earlier_read_first(app):
         with write_transaction(db.session) as session:
             session.add(District(id=2, name="b"))
         assert count(db.session) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not __import__("os").environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL")
+def test_a_read_survives_connections_the_server_dropped(app):
+    """Reads skip the ping round trip; a pooled connection the server ended (a restart) costs one
+    retry, not an error."""
+    from sqlalchemy import text
+
+    from delivery.services.tx import autocommit_engine, read_rows
+
+    with app.app_context():
+        with write_transaction(db.session) as session:
+            session.add(District(id=1, name="a"))
+        query = select(District.__table__.c.name)
+        assert read_rows(db.session, query) == [("a",)]
+        pooled = autocommit_engine(db.session)
+        with pooled.connect() as connection:
+            pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with db.engine.connect() as admin:
+            assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
+        assert read_rows(db.session, query) == [("a",)]

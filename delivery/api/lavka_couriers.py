@@ -6,7 +6,10 @@ the schemathesis tests hold the answers to the document.
 """
 from __future__ import annotations
 
-from flask import jsonify, request
+import json
+from collections.abc import Iterator
+
+from flask import Response, jsonify, request, stream_with_context
 from flask.views import MethodView
 
 from delivery.api import lavka_schemas as s
@@ -20,6 +23,8 @@ blp = rate_limited(Blueprint("lavka_couriers", __name__, description="Lavka cour
 
 BAD = {"schema": s.BadRequestResponse, "description": "bad request"}
 NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
+# Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
+# every field) on each request.
 
 # The spec names the window startDate/endDate; lavka.md also accepts start_date/end_date.
 META_PARAMS = [
@@ -34,20 +39,38 @@ META_PARAMS = [
 
 @blp.route("/couriers")
 class Couriers(MethodView):
-    @blp.arguments(s.PageQuery, location="query", error_status_code=400)
+    @blp.arguments(s.PageQuery(), location="query", error_status_code=400)
     @blp.response(200, s.GetCouriersResponse, description="ok")
     @blp.alt_response(400, **BAD)
     def get(self, page):
         """List couriers by id, a page at a time."""
-        couriers = lavka_couriers.list_couriers(db.session(), page["offset"], page["limit"])
-        return jsonify({"couriers": couriers, "limit": page["limit"], "offset": page["offset"]})
+        offset, limit = page["offset"], page["limit"]
+        if limit > STREAM_ABOVE:
+            return Response(stream_with_context(_stream_page(offset, limit)), mimetype="application/json")
+        couriers = lavka_couriers.list_couriers(db.session(), offset, limit)
+        return jsonify({"couriers": couriers, "limit": limit, "offset": offset})
 
-    @blp.arguments(s.CreateCourierRequest, error_status_code=400)
+    @blp.arguments(s.CreateCourierRequest(), error_status_code=400)
     @blp.response(200, s.CreateCouriersResponse, description="ok")
     @blp.alt_response(400, **BAD)
     def post(self, body):
         """Register a batch of couriers, all or none."""
         return jsonify({"couriers": lavka_couriers.create_couriers(db.session(), body["couriers"])})
+
+
+# Pages of more couriers than this are written as they are read, a chunk of rows at a time: the body
+# of 100,000 couriers is never in memory at once.
+STREAM_ABOVE = 1000
+
+
+def _stream_page(offset: int, limit: int) -> Iterator[str]:
+    """The GetCouriersResponse of a page, in pieces."""
+    yield '{"couriers":['
+    separator = ""
+    for chunk in lavka_couriers.iter_couriers(db.session(), offset, limit):
+        yield separator + json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        separator = ","
+    yield f'],"limit":{limit},"offset":{offset}}}'
 
 
 @blp.route("/couriers/<lavka_id:courier_id>")

@@ -14,18 +14,20 @@ blp = rate_limited(Blueprint("lavka_orders", __name__, description="Lavka orders
 
 BAD = {"schema": s.BadRequestResponse, "description": "bad request"}
 NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
+# Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
+# every field) on each request.
 
 
 @blp.route("/orders")
 class Orders(MethodView):
-    @blp.arguments(s.PageQuery, location="query", error_status_code=400)
+    @blp.arguments(s.PageQuery(), location="query", error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
     @blp.alt_response(400, **BAD)
     def get(self, page):
         """List orders by id, a page at a time."""
         return jsonify(lavka_orders.list_orders(db.session(), page["offset"], page["limit"]))
 
-    @blp.arguments(s.CreateOrderRequest, error_status_code=400)
+    @blp.arguments(s.CreateOrderRequest(), error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
     @blp.alt_response(400, **BAD)
     def post(self, body):
@@ -45,7 +47,7 @@ class OrderById(MethodView):
 
 @blp.route("/orders/complete")
 class CompleteOrders(MethodView):
-    @blp.arguments(s.CompleteOrderRequestDto, error_status_code=400)
+    @blp.arguments(s.CompleteOrderRequestDto(), error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
     @blp.alt_response(400, **BAD)
     def post(self, body):

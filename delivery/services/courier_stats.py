@@ -80,15 +80,23 @@ def refresh_all(session: Session, today: date | None = None) -> int:
     return len(ids)
 
 
-def card_stats(session: Session, courier: Courier, today: date | None = None) -> CourierStats:
+_UNREAD = object()
+
+
+def card_stats(
+    session: Session, courier: Courier, today: date | None = None, latest: datetime | None | object = _UNREAD
+) -> CourierStats:
     """The figures for the courier card: the stored copy when current, else computed here and now.
 
     Current means it covers the latest completion and was computed today (avg_day_orders moves with
     the date). A refresh task lost to a crash, or not yet run, therefore costs one extra query on
-    read instead of showing figures from before the last completion.
+    read instead of showing figures from before the last completion. `courier` is the row or any
+    object with its statistics columns; `latest` is its latest completion when the caller read it
+    along with the row.
     """
     today = today or utcnow().date()
-    latest = latest_completion(session, courier.id)
+    if latest is _UNREAD:
+        latest = latest_completion(session, courier.id)
     if latest is None:
         return compute([], today)
     computed_at = courier.stats_computed_at

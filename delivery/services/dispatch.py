@@ -1,11 +1,13 @@
 """Live dispatch use cases: couriers register, orders go at once to a free courier, couriers complete them.
 
 The busy state lives on the courier row (`active_order_id`, `free_since`), so handing out an order is
-one locked courier row plus one new order row. On PostgreSQL concurrent dispatches pick with
-`FOR UPDATE SKIP LOCKED` and so spread over different couriers instead of queueing on one; on
+one locked courier row plus one new order row. On PostgreSQL that is one statement, its own
+transaction: pick the longest-free courier with `FOR UPDATE SKIP LOCKED` (concurrent dispatches
+spread over different couriers instead of queueing on one), insert the order, mark the courier busy.
+It holds no lock before it runs and one row lock at a time while it does, so it never deadlocks. On
 SQLite `write_transaction` starts with `BEGIN IMMEDIATE`, which serialises the writers instead. The
-partial unique index `uq_orders_one_live_per_courier` is the last line: should two transactions still
-pick one courier, the second insert fails in its savepoint and that transaction tries the next courier.
+partial unique index `uq_orders_one_live_per_courier` is the last line: should a courier already hold
+a live order the pick could not see, the insert does nothing and the dispatch tries the next courier.
 """
 from __future__ import annotations
 
@@ -15,8 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ARRAY, BigInteger, Integer, Uuid, bindparam, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
@@ -24,7 +25,7 @@ from delivery.models import Courier, CourierDistrict, District, Order
 from delivery.services.clock import utcnow
 from delivery.services.courier_stats import card_stats
 from delivery.services.districts import ensure_names
-from delivery.services.tx import is_sqlite, write_transaction
+from delivery.services.tx import autocommit_engine, is_sqlite, read_rows, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -57,21 +58,44 @@ def list_couriers(session: Session, offset: int = 0, limit: int | None = None) -
     ]
 
 
+_C, _O, _D, _CD = (t.__table__.c for t in (Courier, Order, District, CourierDistrict))
+_DONE = Order.__table__.alias("done")
+_LATEST_COMPLETION = (
+    select(func.max(_DONE.c.completed_at)).where(_DONE.c.courier_id == _C.id, _DONE.c.status == "completed")
+    .correlate(Courier.__table__).scalar_subquery()
+)
+# The whole card in one statement: one row per district of the courier (in its order), each with the
+# courier's statistics columns, its live order and its latest completion.
+_CARD = (
+    select(_C.id, _C.name, _C.avg_complete_seconds, _C.avg_day_orders, _C.stats_as_of,
+           _C.stats_computed_at, _LATEST_COMPLETION.label("latest"), _O.id.label("order_id"),
+           _O.uuid.label("order_uuid"), _O.name.label("order_name"), _D.name.label("district"))
+    .select_from(
+        Courier.__table__
+        .outerjoin(Order.__table__, _O.id == _C.active_order_id)
+        .outerjoin(CourierDistrict.__table__, _CD.courier_id == _C.id)
+        .outerjoin(District.__table__, _D.id == _CD.district_id)
+    )
+    .where(_C.uuid == bindparam("uuid"))
+    .order_by(_CD.position)
+)
+
+
 def courier_card(session: Session, courier_uuid: uuid.UUID) -> dict[str, Any]:
     """The courier card: districts, the active live order and the statistics."""
-    courier = session.scalar(select(Courier).where(Courier.uuid == courier_uuid))
-    if courier is None:
+    rows = read_rows(session, _CARD, {"uuid": courier_uuid})
+    if not rows:
         raise ApiError(404, "Courier not found")
+    courier = rows[0]
     active = None
-    if courier.active_order_id is not None:
-        order = session.get(Order, courier.active_order_id)
-        if order is not None:
-            active = {"order_id": order.uuid, "order_name": order.display_name}
-    stats = card_stats(session, courier)
+    if courier.order_uuid is not None:
+        active = {"order_id": courier.order_uuid,
+                  "order_name": courier.order_name or f"Order {courier.order_id}"}
+    stats = card_stats(session, courier, latest=courier.latest)
     return {
-        "id": courier.uuid,
-        "name": courier.display_name,
-        "districts": [link.district.name for link in courier.districts],
+        "id": courier_uuid,
+        "name": courier.name or f"Courier {courier.id}",
+        "districts": [row.district for row in rows if row.district is not None],
         "active_order": active,
         "avg_order_complete_time": stats.avg_order_complete_time,
         "avg_day_orders": stats.avg_day_orders,
@@ -82,7 +106,7 @@ def no_free_courier(district: str) -> ApiError:
     return ApiError(409, f"No free courier in district {district}")
 
 
-def _free_courier_query(district_id: int, exclude: Sequence[int]):
+def _free_courier_query(district_id: int):
     """Free couriers of the district (the caller orders them), at most one.
 
     Free means no live order on the row and no assigned order at all, planned trips included.
@@ -91,10 +115,7 @@ def _free_courier_query(district_id: int, exclude: Sequence[int]):
         CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district_id
     )
     busy = exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
-    query = select(Courier.id, Courier.uuid).where(Courier.active_order_id.is_(None), serves, ~busy)
-    if exclude:
-        query = query.where(Courier.id.not_in(exclude))
-    return query.limit(1)
+    return select(Courier.id, Courier.uuid).where(Courier.active_order_id.is_(None), serves, ~busy).limit(1)
 
 
 # Longest free first, ties to the earliest registered. Registration (either API, or the fixtures) sets
@@ -105,71 +126,113 @@ def _free_courier_query(district_id: int, exclude: Sequence[int]):
 # fitting courier instead of sorting every free courier of the district (3 ms -> 0.1 ms at 1500).
 LONGEST_FREE = (Courier.active_order_id, Courier.free_since.asc().nulls_last(), Courier.id)
 
+# PostgreSQL: the whole dispatch is this one statement, run on its own (autocommit: it is its own
+# transaction). `picked` locks the longest-free courier of the district, skipping rows other
+# transactions hold; `new_order` stores the order assigned to it; `taken` marks the courier busy. The
+# answer says which part happened: no district, no courier picked, or picked but the order refused
+# by the partial unique index (ON CONFLICT DO NOTHING: the courier already holds a live order that the
+# statement's snapshot did not show), and then the courier's uuid.
+# The courier's own row is re-checked once its lock is ours (READ COMMITTED re-evaluates
+# `active_order_id IS NULL` on the latest version), so a courier another dispatch just took is passed
+# over; the unique index stays the last line.
+_DISPATCH_SQL = """
+WITH district AS (SELECT id FROM districts WHERE name = :district),
+picked AS (
+    SELECT c.id FROM couriers c
+    WHERE c.active_order_id IS NULL
+      AND EXISTS (SELECT 1 FROM courier_districts cd
+                  WHERE cd.courier_id = c.id AND cd.district_id = (SELECT id FROM district))
+      AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.courier_id = c.id AND o.status = 'assigned')
+      AND c.id <> ALL(:tried)
+    ORDER BY c.active_order_id, c.free_since ASC NULLS LAST, c.id  -- LONGEST_FREE
+    LIMIT 1
+    FOR UPDATE OF c {skip}
+),
+new_order AS (
+    INSERT INTO orders (uuid, name, district_id, status, courier_id, assigned_at, weight, cost,
+                        delivery_hours)
+    SELECT :uuid, :name, (SELECT id FROM district), 'assigned', picked.id, :now, 1.0, 0, '[]'
+    FROM picked
+    ON CONFLICT DO NOTHING
+    RETURNING id, courier_id
+),
+taken AS (
+    UPDATE couriers SET active_order_id = new_order.id, free_since = NULL
+    FROM new_order WHERE couriers.id = new_order.courier_id
+    RETURNING couriers.uuid
+)
+SELECT (SELECT id FROM district) AS district_id, (SELECT id FROM picked) AS courier_id,
+       (SELECT uuid FROM taken) AS courier_uuid
+"""
 
-def _pick_free_courier(session: Session, district_id: int, exclude: Sequence[int]):
-    """Lock and return (id, uuid) of the courier to get the order, or None when none is free."""
-    query = _free_courier_query(district_id, exclude)
-    if is_sqlite(session):
-        return session.execute(query.order_by(*LONGEST_FREE)).first()  # BEGIN IMMEDIATE: no rivals
-    # FOR UPDATE, not NO KEY UPDATE: the assignment then changes active_order_id (a unique column),
-    # and upgrading a lock that others already queue for deadlocks.
-    row = session.execute(
-        query.order_by(*LONGEST_FREE).with_for_update(of=Courier, skip_locked=True)
-    ).first()
-    if row is not None:
-        return row
-    # Skipped rows may be locked by something that leaves the courier free (a statistics refresh,
-    # a completion). Wait for them rather than refuse an order while a fitting courier is free; each
-    # row is re-checked once its lock is released. Waiting transactions lock in id order (ids never
-    # change, free_since does), so two of them can never wait for each other in a cycle.
-    return session.execute(query.order_by(Courier.id).with_for_update(of=Courier)).first()
+
+def _dispatch_statement(skip: str):
+    return (
+        text(_DISPATCH_SQL.format(skip=skip))
+        .bindparams(bindparam("uuid", type_=Uuid), bindparam("tried", type_=ARRAY(BigInteger)))
+        .columns(district_id=Integer, courier_id=BigInteger, courier_uuid=Uuid)
+    )
 
 
-def dispatch_order(session: Session, name: str, district: str, assign: bool = True) -> dict[str, Any]:
-    """Store the order assigned to the free courier of its district; 409 and nothing stored if none.
+# First pass: skip rows other transactions lock, longest free first (the ix_couriers_free order).
+# Second pass, only when the first found nobody: the skipped rows may be locked by something that
+# leaves the courier free (a statistics refresh, a completion), so wait for them rather than refuse an
+# order while a fitting courier is free. The statement holds no other lock while it waits (it is the
+# transaction's only statement, and it locks one row at a time), so it can never wait in a cycle.
+_DISPATCH_SKIP_LOCKED = _dispatch_statement("SKIP LOCKED")
+_DISPATCH_WAIT = _dispatch_statement("")
 
-    `assign=False` stores the order unassigned; only the benchmark's baseline app sets it.
-    """
+
+def dispatch_order(session: Session, name: str, district: str) -> dict[str, Any]:
+    """Store the order assigned to the free courier of its district; 409 and nothing stored if none."""
+    engine = autocommit_engine(session)
+    if engine is None:
+        return _dispatch_sqlite(session, name, district)
+    tried: list[int] = []
+    statements = [_DISPATCH_SKIP_LOCKED, _DISPATCH_WAIT]
+    with engine.connect() as connection:
+        while statements:  # ends: each pass drops a statement or excludes one more courier
+            order_uuid = uuid.uuid4()
+            district_id, courier_id, courier_uuid = connection.execute(statements[0], {
+                "district": district, "name": name, "uuid": order_uuid, "now": utcnow(), "tried": tried,
+            }).one()
+            if district_id is None:
+                break  # nobody serves a district no courier named
+            if courier_uuid is not None:
+                return {"order_id": order_uuid, "courier_id": courier_uuid}
+            if courier_id is None:
+                statements.pop(0)
+            else:
+                log.info("courier %s was taken meanwhile; trying the next one", courier_id)
+                tried.append(courier_id)
+    raise no_free_courier(district)
+
+
+def _dispatch_sqlite(session: Session, name: str, district: str) -> dict[str, Any]:
+    # BEGIN IMMEDIATE (write_transaction) serialises the writers: no rival can take the courier
+    # between the pick and the update.
     with write_transaction(session):
         district_id = session.scalar(select(District.id).where(District.name == district))
         if district_id is None:
-            raise no_free_courier(district)  # nobody serves a district no courier named
-        if not assign:
-            order = Order(name=name, district_id=district_id, status="new")
-            session.add(order)
-            session.flush()
-            return {"order_id": order.uuid, "courier_id": None}
-        tried: list[int] = []
-        while True:  # ends: every pass either succeeds or excludes one more courier
-            picked = _pick_free_courier(session, district_id, tried)
-            if picked is None:
-                raise no_free_courier(district)
-            courier_id, courier_uuid = picked
-            try:
-                with session.begin_nested():
-                    order_uuid = _assign_new_order(session, name, district_id, courier_id)
-            except IntegrityError:
-                log.info("courier %s was taken meanwhile; trying the next one", courier_id)
-                tried.append(courier_id)
-                continue
-            return {"order_id": order_uuid, "courier_id": courier_uuid}
-
-
-def _assign_new_order(session: Session, name: str, district_id: int, courier_id: int) -> uuid.UUID:
-    order_uuid = uuid.uuid4()
-    order_id = session.scalar(
-        Order.__table__.insert()
-        .values(
-            uuid=order_uuid, name=name, district_id=district_id, status="assigned",
-            courier_id=courier_id, assigned_at=utcnow(), weight=1.0, cost=0,
-            delivery_hours=[],
+            raise no_free_courier(district)
+        picked = session.execute(_free_courier_query(district_id).order_by(*LONGEST_FREE)).first()
+        if picked is None:
+            raise no_free_courier(district)
+        courier_id, courier_uuid = picked
+        order_uuid = uuid.uuid4()
+        order_id = session.scalar(
+            Order.__table__.insert()
+            .values(
+                uuid=order_uuid, name=name, district_id=district_id, status="assigned",
+                courier_id=courier_id, assigned_at=utcnow(), weight=1.0, cost=0,
+                delivery_hours=[],
+            )
+            .returning(Order.__table__.c.id)
         )
-        .returning(Order.__table__.c.id)
-    )
-    session.execute(
-        update(Courier).where(Courier.id == courier_id).values(active_order_id=order_id, free_since=None)
-    )
-    return order_uuid
+        session.execute(
+            update(Courier).where(Courier.id == courier_id).values(active_order_id=order_id, free_since=None)
+        )
+    return {"order_id": order_uuid, "courier_id": courier_uuid}
 
 
 def get_order(session: Session, order_uuid: uuid.UUID) -> dict[str, Any]:

@@ -29,17 +29,28 @@ def server_env(base_config: dict) -> dict:
     )
 
 
-@pytest.fixture(scope="module")
-def gunicorn_url(base_config, _migrated):
-    """A real gunicorn with two worker processes on this session's database; yields its base URL."""
+def _gunicorn(base_config: dict, workers: int):
+    """A real gunicorn with `workers` processes of 8 threads on this session's database; its URL."""
     try:
-        process, url = start_gunicorn(server_env(base_config), workers=2, threads=8)
+        process, url = start_gunicorn(server_env(base_config), workers=workers, threads=8)
     except RuntimeError as error:
         pytest.fail(str(error))
     try:
         yield url
     finally:
         stop_process(process)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_url(base_config, _migrated):
+    """A real gunicorn with two worker processes on this session's database; yields its base URL."""
+    yield from _gunicorn(base_config, 2)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_four_workers(base_config, _migrated):
+    """gunicorn with four worker processes (as `make run WEB_WORKERS=4`): up to 32 requests at once."""
+    yield from _gunicorn(base_config, 4)
 
 
 @pytest.fixture

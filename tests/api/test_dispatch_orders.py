@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from delivery.errors import ApiError
 from delivery.models import Courier, District, Order, Trip
 from delivery.services import dispatch
+from tests.api.dispatch_fixtures import postgres_only
 from tests.api.test_dispatch_couriers import register
 
 
@@ -98,27 +100,68 @@ def test_database_refuses_a_second_live_order(client, session):
     session.rollback()
 
 
-def test_loser_of_a_race_takes_the_next_courier(client, session, monkeypatch):
+@pytest.mark.postgres
+@postgres_only
+def test_loser_of_a_race_takes_the_next_courier(app, client, session):
+    """A live order for Ann that another transaction has not committed yet is invisible to the pick,
+    which therefore takes Ann; the partial unique index refuses the second order once the other
+    commits, and the dispatch goes on to Bob instead of failing."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
     ann = register(client, "Ann", ["Center"])
     bob = register(client, "Bob", ["Center"])
-    post_order(client)  # Ann is busy now
     ann_row = courier_row(session, ann["id"])
-    busy = (ann_row.id, ann_row.uuid)
-    real_pick = dispatch._pick_free_courier
-    calls = []
-
-    def stale_pick(sess, district_id, exclude):
-        # The first pick returns Ann as if another transaction had not yet committed her order.
-        calls.append(list(exclude))
-        return busy if len(calls) == 1 else real_pick(sess, district_id, exclude)
-
-    monkeypatch.setattr(dispatch, "_pick_free_courier", stale_pick)
-    response = post_order(client, name="Raced")
+    session.rollback()
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with engine.connect() as other:
+            other.execute(text(
+                "INSERT INTO orders (uuid, district_id, status, courier_id, weight, cost, delivery_hours) "
+                "VALUES (:uuid, 1, 'assigned', :courier, 1, 0, '[]')"), {"uuid": uuid.uuid4(), "courier": ann_row.id})
+            answer = {}
+            racer = threading.Thread(target=lambda: answer.update(response=post_order(app.test_client(), name="Raced")))
+            racer.start()
+            time.sleep(0.5)  # let the post reach the unique index; correctness does not hang on it
+            other.commit()
+            racer.join(60)
+    finally:
+        engine.dispose()
+    response = answer["response"]
     assert response.status_code == 201
     assert response.get_json()["courier_id"] == bob["id"]
-    assert calls == [[], [ann_row.id]]
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Order).where(Order.courier_id == ann_row.id)) == 1
+    assert courier_row(session, bob["id"]).active_order_id is not None
+
+
+@pytest.mark.postgres
+@postgres_only
+def test_dispatch_after_the_server_ended_its_pooled_connections(app, client, session):
+    """A dispatch is not pinged first; a pooled connection the server ended (a restart) is noticed
+    without a round trip and replaced, so the post still gets its 201, once."""
+    import time
+
+    from sqlalchemy import text
+
+    register(client, "Ann", ["Center"])
+    register(client, "Bob", ["Center"])
+    assert post_order(client).status_code == 201  # the autocommit pool now holds a connection
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    session.execute(text(f"SELECT pg_terminate_backend(pid) {others}"))
+    session.commit()
+    for _ in range(100):  # until those backends are gone (bounded)
+        if not session.execute(text(f"SELECT count(*) {others}")).scalar():
+            break
+        session.rollback()
+        time.sleep(0.05)
+    session.rollback()
+    response = post_order(client, name="After")
+    assert response.status_code == 201
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Order).where(Order.name == "After")) == 1
 
 
 @pytest.mark.parametrize(
@@ -263,17 +306,12 @@ def test_a_completion_time_in_the_future_frees_the_courier_now(client, session):
     assert row.active_order_id is None and row.free_since <= datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def test_benchmark_baseline_stores_orders_unassigned(make_app, app, session):
-    baseline = make_app(DISPATCH_SKIP_ASSIGNMENT=True)
-    with baseline.app_context():
-        client = baseline.test_client()
-        register(client, "Ann", ["Center"])
-        response = post_order(client)
-        assert response.status_code == 201 and response.get_json()["courier_id"] is None
-        assert post_order(client, district="Nowhere").status_code == 409
-        from delivery.extensions import db
+def test_benchmark_baseline_stores_orders_unassigned(client, session):
+    from bench.dispatch import store_unassigned
 
-        db.session.remove()
-        db.engine.dispose()
+    register(client, "Ann", ["Center"])
+    assert store_unassigned(session, "Soup", "Center")["courier_id"] is None
+    with pytest.raises(ApiError):
+        store_unassigned(session, "Soup", "Nowhere")
     assert session.scalars(select(Order.status)).all() == ["new"]
     assert session.scalar(select(Courier.active_order_id)) is None

@@ -146,6 +146,27 @@ def test_paging_defaults_and_echo(client):
     assert client.get(f"/couriers?offset={INT32_MAX}&limit={INT32_MAX}").status_code == 200
 
 
+def test_a_huge_page_is_streamed_and_equals_the_small_pages(client, monkeypatch):
+    """A page over STREAM_ABOVE couriers is written a chunk of rows at a time; it is the same JSON as
+    the small pages, couriers with several regions cut across chunk boundaries."""
+    from delivery.api import lavka_couriers as view
+    from delivery.services import lavka_couriers as service
+
+    post_couriers(client, *[courier(courier_type=("FOOT", "BIKE", "AUTO")[i % 3], regions=[(i + k) % 5 + 1 for k in range(i % 3 + 1)],
+                                    hours=["08:00-09:00", "10:00-11:00"][: i % 2 + 1]) for i in range(60)])
+    small = [c for offset in range(0, 60, 7)
+             for c in client.get(f"/couriers?offset={offset}&limit=7").get_json()["couriers"]]
+    assert len(small) == 60
+    monkeypatch.setattr(view, "STREAM_ABOVE", 10)
+    monkeypatch.setattr(service, "CHUNK_ROWS", 4)
+    response = client.get("/couriers?offset=3&limit=50")
+    assert response.is_streamed and response.mimetype == "application/json"
+    assert response.get_json() == {"couriers": small[3:53], "limit": 50, "offset": 3}
+    assert client.get(f"/couriers?offset=55&limit={INT32_MAX}").get_json() == {
+        "couriers": small[55:], "limit": INT32_MAX, "offset": 55}
+    assert client.get("/couriers?offset=60&limit=11").get_json() == {"couriers": [], "limit": 11, "offset": 60}
+
+
 BAD_PAGES = ["limit=0", "limit=-1", "offset=-1", "limit=abc", "offset=x", "limit=1.5", "limit=",
              f"limit={INT32_MAX + 1}", f"offset={INT32_MAX + 1}", "limit=true", "limit=%D9%A1",
              "limit=1%0A", "limit=%201", "limit=1e2"]

@@ -143,7 +143,9 @@ class UserView(SecureModelView):
 
 def init_admin(app: Flask) -> Admin:
     """Mount the admin views on this app."""
-    admin = Admin(app, name="delivery admin", index_view=SecureIndex(url="/admin"))
+    # Flask-Admin's inline scripts carry this request's CSP nonce (Flask-Talisman's, set up before).
+    admin = Admin(app, name="delivery admin", index_view=SecureIndex(url="/admin"),
+                  csp_nonce_generator=app.jinja_env.globals["csp_nonce"])
     admin.add_view(PrinterView(Printer, db.session, category="Receipts"))
     admin.add_view(CheckView(Check, db.session, category="Receipts"))
     admin.add_view(CourierView(Courier, db.session, category="Delivery"))

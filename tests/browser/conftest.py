@@ -62,7 +62,8 @@ def live_server(tmp_path_factory):
     app = create_app({
         "DATABASE_URL": f"sqlite:///{root / 'delivery.db'}",
         "REDIS_URL": "",
-        "SECRET_KEY": "browser-tests",
+        "SECRET_KEY": "browser-tests-" + "x" * 32,
+        "HTTPS": False,  # plain http on 127.0.0.1: Secure cookies would not come back
         "RATE_LIMIT": "off",
         "MEDIA_ROOT": str(root / "media"),
         "HUEY_IMMEDIATE": False,

@@ -18,6 +18,9 @@ from delivery.models import CHECK_STATUSES, CHECK_TYPES, Check, Courier, Distric
 class _AdminOnly:
     """Mixin: redirect anonymous visitors to sign-in, refuse signed-in non-admins."""
 
+    # What Flask-Admin's templates did in inline event handlers (templates/admin/ overrides them).
+    extra_js = ["/static/admin-csp.js"]
+
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and current_user.is_admin
 

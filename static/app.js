@@ -76,3 +76,18 @@ document.addEventListener("keydown", function (event) {
     if (summary && trip.contains(document.activeElement)) summary.focus();
   });
 });
+
+// The Content-Security-Policy allows no inline styles and no eval: positions arrive as data-left and
+// data-width (percent) and are set here, on the page and on every swapped fragment; polls
+// (hx-trigger="every ...") skip their request while the tab is hidden.
+htmx.onLoad(function (content) {
+  var placed = content.querySelectorAll ? content.querySelectorAll("[data-left]") : [];
+  placed.forEach(function (element) {
+    element.style.left = element.getAttribute("data-left") + "%";
+    if (element.hasAttribute("data-width")) element.style.width = element.getAttribute("data-width") + "%";
+  });
+});
+
+document.addEventListener("htmx:confirm", function (event) {
+  if (document.visibilityState !== "visible" && isPoll(event)) event.preventDefault();
+});

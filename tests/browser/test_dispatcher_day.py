@@ -17,10 +17,9 @@ ORDER = {
 }
 
 
-def test_sign_in_is_required(browser, live_server):
+def test_sign_in_is_required(new_context, live_server):
     base_url, _, _ = live_server
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
+    page = new_context().new_page()
     page.goto("/ui/couriers")
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.get_by_label("Username").fill("dispatcher")
@@ -35,7 +34,6 @@ def test_sign_in_is_required(browser, live_server):
     page.goto("/")
     expect(page.locator("[data-count='tasks-queued']")).to_be_visible()
     page.screenshot(path=str(_shot("home")), full_page=True)
-    context.close()
 
 
 def _shot(name: str):

@@ -20,7 +20,7 @@ def test_timeline_full_and_fragment(signed_in, demo):
     for text in (full, fragment):
         assert f'data-trip="{trip.id}"' in text and "2 orders planned" in text
         # Axis 08:00-20:00 (Vera works 08:00-20:00): 10:00 is at 2/12 of it.
-        assert "left: 16.667%" in text and "Order 3 at 10:08" in text
+        assert 'data-left="16.667"' in text and "Order 3 at 10:08" in text
         assert 'data-reason="capacity"' in text  # the day has a plan: the others found no room
     _, empty_day = both(signed_in, "/ui/plan?date=2026-05-02")
     assert "0 orders planned" in empty_day and "data-trip" not in empty_day

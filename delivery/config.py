@@ -133,12 +133,11 @@ def resolve_security(settings: dict[str, Any]) -> dict[str, Any]:
     if not key and not production:
         key = instance_secret_key(Path(settings["INSTANCE_PATH"]))
     if len(key) < SECRET_KEY_MIN_LENGTH:
-        where = "in production (DELIVERY_ENV=production)" if embedded else \
-            "when DATABASE_URL is not the embedded default"
+        why = "DELIVERY_ENV=production" if embedded else "DATABASE_URL is not the embedded default"
         said = f"SECRET_KEY has {len(key)} characters" if key else "SECRET_KEY is not set"
         raise InsecureSettings(
-            f"{said}; {where} set SECRET_KEY to a random value of at least {SECRET_KEY_MIN_LENGTH} "
-            f"characters, made with: {MAKE_SECRET}"
+            f"{said}; production ({why}) needs SECRET_KEY set to a random value of at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters; make one with: {MAKE_SECRET}"
         )
     settings["SECRET_KEY"] = key
     return settings

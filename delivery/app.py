@@ -99,6 +99,14 @@ def _secure_responses(app: Flask) -> None:
     and printers' api keys masked in the development server's request log."""
     from delivery.access_log import mask_werkzeug_log
 
+    # Registered before Talisman, so it runs after it: a PDF is shown by the browser's own viewer,
+    # which a page's policy would block (object-src, inline styles); it keeps anti-framing only.
+    @app.after_request
+    def _pdf_policy(response):
+        if response.mimetype == "application/pdf":
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        return response
+
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

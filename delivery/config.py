@@ -135,9 +135,10 @@ def resolve_security(settings: dict[str, Any]) -> dict[str, Any]:
     if len(key) < SECRET_KEY_MIN_LENGTH:
         why = "DELIVERY_ENV=production" if embedded else "DATABASE_URL is not the embedded default"
         said = f"SECRET_KEY has {len(key)} characters" if key else "SECRET_KEY is not set"
+        rule = f"production ({why}) needs SECRET_KEY set" if production else "SECRET_KEY, when set, must be"
         raise InsecureSettings(
-            f"{said}; production ({why}) needs SECRET_KEY set to a random value of at least "
-            f"{SECRET_KEY_MIN_LENGTH} characters; make one with: {MAKE_SECRET}"
+            f"{said}; {rule} to a random value of at least {SECRET_KEY_MIN_LENGTH} characters; "
+            f"make one with: {MAKE_SECRET}"
         )
     settings["SECRET_KEY"] = key
     return settings

@@ -76,6 +76,12 @@ def test_short_key_refused_by_the_commands_too(run_process, app):
     assert "SECRET_KEY has 9 characters" in _one_line(result.stderr)
 
 
+def test_a_short_key_is_refused_on_the_embedded_default_too(tmp_path):
+    with pytest.raises(InsecureSettings) as refused:
+        load_settings({**_embedded(tmp_path), "SECRET_KEY": "short"})
+    assert "SECRET_KEY has 5 characters; SECRET_KEY, when set, must be" in refused.value.code
+
+
 def test_embedded_default_makes_a_key_once_and_keeps_it(tmp_path):
     settings = load_settings(_embedded(tmp_path))
     stored = tmp_path / "secret_key"

@@ -140,8 +140,10 @@ class OrderView(SecureModelView):
 
 class UserView(SecureModelView):
     column_list = ("id", "username", "role", "active", "created_at")
-    column_exclude_list = ("password_hash",)
-    form_excluded_columns = ("password_hash", "created_at")
+    column_exclude_list = ("password_hash", "session_token")
+    # Secrets stay out of the pages: the hash, and the token that every session of the user carries.
+    column_details_exclude_list = ("password_hash", "session_token")
+    form_excluded_columns = ("password_hash", "created_at", "session_token")
 
 
 def init_admin(app: Flask) -> Admin:

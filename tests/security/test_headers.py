@@ -88,3 +88,15 @@ def test_behind_a_trusted_proxy_its_headers_count(make_app, app):
                         headers={"X-Forwarded-For": "192.0.2.7"}).status_code == 429
     assert proxied.post("/login", data={"username": "n9", "password": "x"},
                         headers={"X-Forwarded-For": "192.0.2.8"}).status_code == 401
+
+
+def test_admin_pages_never_show_a_password_hash_or_session_token(app, admin_client):
+    from delivery.models import User
+
+    with app.app_context():
+        root = db.session.query(User).filter_by(username="root").one()
+        secrets_of_root = (root.password_hash.split("$")[-1], root.session_token)
+    for path in ("/admin/user/", "/admin/user/details/?id=1", "/admin/user/edit/?id=1"):
+        page = admin_client.get(path)
+        assert page.status_code == 200
+        assert not any(secret in page.get_data(as_text=True) for secret in secrets_of_root), path

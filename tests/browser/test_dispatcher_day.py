@@ -176,6 +176,9 @@ def test_plan_a_day_and_see_the_timeline(page, live_server):
     expect(status).to_contain_text("Planned 2026-06-01")
     bars = page.locator("details.tl-trip")
     expect(bars.first).to_be_visible()
+    # Positions come as data attributes (no inline styles under the CSP); app.js applies them.
+    left = bars.first.get_attribute("data-left")
+    expect(bars.first).to_have_attribute("style", re.compile(rf"^left: {re.escape(left)}%; width: [\d.]+%;"))
     bars.first.locator("summary").click()
     expect(bars.first.locator(".tl-pop")).to_contain_text("Trip")
     # Orders name their district as the tables do; the count on the bar stays white on blue.

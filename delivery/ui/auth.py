@@ -1,8 +1,8 @@
 """Sign-in and sign-out.
 
-Failed sign-ins are throttled twice, per username and per client address (`SIGN_IN_LIMIT` each,
-Flask-Limiter's storage: Redis when set): past the budget the form answers 429 with a message,
-whatever the password. Signing out ends the user's sessions on the server (a new session token),
+Sign-ins are throttled twice, per username (every attempt) and per client address (failures),
+`SIGN_IN_LIMIT` each, in Flask-Limiter's storage (Redis when set): past the budget the form answers
+429 with a message, whatever the password. Signing out ends the user's sessions on the server (a new session token),
 so a copied cookie stops working too.
 """
 from __future__ import annotations
@@ -65,9 +65,12 @@ def _throttled(request_limit: RequestLimit):
     return response
 
 
-def _sign_in_throttle(key_func):
-    # Only failures count (deduct_when); once over budget every attempt is refused, right or wrong.
-    return limiter.limit(_sign_in_limit, key_func=key_func, methods=["POST"], deduct_when=_failed,
+def _sign_in_throttle(key_func, count_only_failures: bool):
+    # Once over budget every attempt is refused, right or wrong. A username counts every attempt,
+    # taken before the password is checked, so parallel guesses cannot overtake the count (a failure
+    # is only known afterwards); an address counts failures only, so an office behind one NAT signs in.
+    return limiter.limit(_sign_in_limit, key_func=key_func, methods=["POST"],
+                         deduct_when=_failed if count_only_failures else None,
                          on_breach=_throttled, scope=f"sign-in-{key_func.__name__}")
 
 
@@ -78,8 +81,8 @@ def sign_in_throttled(error: RateLimitExceeded):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_sign_in_throttle(_username_key)
-@_sign_in_throttle(_address_key)
+@_sign_in_throttle(_username_key, count_only_failures=False)
+@_sign_in_throttle(_address_key, count_only_failures=True)
 def login():
     """Sign in with a username and password."""
     if request.method == "POST":

@@ -97,6 +97,8 @@ def live_server(tmp_path_factory):
         "SECRET_KEY": "browser-tests-" + "x" * 32,
         "HTTPS": False,  # plain http on 127.0.0.1: Secure cookies would not come back
         "RATE_LIMIT": "off",
+        # Every test signs in as the demo dispatcher: more than a real person does in a minute.
+        "SIGN_IN_LIMIT": "1000/minute",
         "MEDIA_ROOT": str(root / "media"),
         "HUEY_IMMEDIATE": False,
         "HUEY_NAME": "delivery-browser",

@@ -21,7 +21,7 @@ from delivery.services.users import authenticate, end_sessions
 from delivery.ui import bp
 from delivery.ui.render import page
 
-THROTTLED = ("Too many failed sign-ins for this username or from this address. "
+THROTTLED = ("Too many sign-in attempts for this username or from this address. "
              "Wait {minutes} before trying again.")
 
 
@@ -57,7 +57,8 @@ def _login_form(error: str | None, status: int):
 
 
 def _throttled(request_limit: RequestLimit):
-    wait = max(1, math.ceil(request_limit.reset_at - time.time()))
+    # window[0]: when the oldest counted attempt leaves the moving window (reset_at rounds it up).
+    wait = max(1, math.ceil(request_limit.window[0] - time.time()))
     minutes = math.ceil(wait / 60)
     text = THROTTLED.format(minutes="a minute" if minutes == 1 else f"{minutes} minutes")
     response = current_app.make_response(_login_form(text, 429))

@@ -14,7 +14,7 @@ from delivery.services import users
 from delivery.services.users import create_user
 
 BUDGET = 5  # SIGN_IN_LIMIT's default: 5 a minute (and 30 an hour) per username and per address
-THROTTLED = "Too many failed sign-ins for this username or from this address."
+THROTTLED = "Too many sign-in attempts for this username or from this address."
 
 
 @pytest.fixture

@@ -4,6 +4,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8080
+# Listen on this machine only, unless HOST says otherwise (HOST=0.0.0.0 for every interface).
+HOST   ?= 127.0.0.1
+# make run loads the demo (embedded default database only; elsewhere `flask seed` loads nothing).
+# DEMO=0 starts on the database as it is.
+DEMO   ?= 1
 # One web process by default: the embedded rate-limit storage is per process. With REDIS_URL, raise it.
 WEB_WORKERS ?= 1
 WORKERS ?= 4
@@ -51,17 +56,21 @@ migrate: install
 seed: migrate
 	$(BIN)/flask seed
 
+# gunicorn.conf.py refuses unsafe settings before workers start and counts metrics across workers;
+# the app logs each request itself (delivery.access), so gunicorn keeps no access log of its own.
+GUNICORN = $(BIN)/gunicorn -c gunicorn.conf.py --workers $(WEB_WORKERS) --threads 8 --bind $(HOST):$(PORT) wsgi:app
+
 # Web app and Huey consumer together; Ctrl-C stops both, and so does either one exiting.
-run: seed
-	@echo "delivery on http://127.0.0.1:$(PORT)/  (demo sign-in: admin/admin or dispatcher/dispatcher)"
+run: $(if $(filter 0,$(DEMO)),migrate,seed)
+	@echo "delivery on http://$(HOST):$(PORT)/"
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
 	$(CONSUMER) & \
-	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 8 --bind 0.0.0.0:$(PORT) \
-	    --access-logfile - wsgi:app & \
+	$(GUNICORN) & \
 	wait -n
 
+# The web app alone, on the database as it is (no demo rows).
 web: migrate
-	$(BIN)/gunicorn --workers $(WEB_WORKERS) --threads 8 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
+	$(GUNICORN)
 
 worker: migrate
 	$(CONSUMER)

@@ -1,7 +1,12 @@
 """gunicorn settings read from the working directory by `make run`/`make web` (and the tests' servers).
 
+Settings: checked here, in the master, before any worker starts, so unsafe settings (no SECRET_KEY
+in production) stop gunicorn with one line instead of workers failing in a loop.
+
 Logs: the app writes one line per request itself (`delivery.access`, with the request id, plain or
-JSON as LOG_FORMAT says), so gunicorn's own access line (`--access-logfile`) is not written twice.
+JSON as LOG_FORMAT says, path without the query string), so `make run`/`make web` give gunicorn no
+access log. Given one (`--access-logfile`), its lines mask the printers' api keys, which travel in
+the query string by contract.
 
 Metrics: every worker of this master counts requests into one directory of memory-mapped files
 (prometheus_client's multiprocess mode), so /metrics answered by any worker reports them all. The
@@ -14,7 +19,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from gunicorn.glogging import Logger
+from delivery.config import load_settings
+
+load_settings()
 
 _given = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 if _given:
@@ -37,15 +44,4 @@ def on_exit(server):
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
-class AppLogsRequests(Logger):
-    """gunicorn's logger without its access line: the app logs each request (see above)."""
-
-    @property
-    def access_log_enabled(self):
-        return False
-
-    def access(self, resp, req, environ, request_time):
-        return None
-
-
-logger_class = AppLogsRequests
+logger_class = "delivery.access_log.MaskingLogger"

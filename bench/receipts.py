@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import secrets
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             "HUEY_NAME": "bench-receipts",
             "HUEY_SQLITE_PATH": str(root / "huey.db"),
             "RATE_LIMIT": "off",
+            "SECRET_KEY": secrets.token_urlsafe(48),  # a throwaway database counts as production
         })
         tasks._app = app  # the consumer's tasks use this app (and so this database)
         logging.disable(logging.INFO)  # figures, not the migrations' and the consumer's chatter

@@ -22,6 +22,8 @@ class _AdminOnly:
 
     # Cells wrap between words and long values (errors, file names) break, so wide lists fit the screen.
     extra_css = ["/static/admin.css"]
+    # What Flask-Admin's templates did in inline event handlers (templates/admin/ overrides them).
+    extra_js = ["/static/admin-csp.js"]
 
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and current_user.is_admin
@@ -175,15 +177,18 @@ class OrderView(SecureModelView):
 
 class UserView(SecureModelView):
     column_list = ("id", "username", "role", "active", "created_at")
-    column_exclude_list = ("password_hash",)
-    form_excluded_columns = ("password_hash", "created_at")
+    column_exclude_list = ("password_hash", "session_token")
+    # Secrets stay out of the pages: the hash, and the token that every session of the user carries.
+    column_details_exclude_list = ("password_hash", "session_token")
+    form_excluded_columns = ("password_hash", "created_at", "session_token")
 
 
 def init_admin(app: Flask) -> Admin:
     """Mount the admin views on this app."""
-    # Full width (the checks' list has eleven columns) and a few rules of ours for narrow screens.
+    # Full width (the checks' list has eleven columns) and a few rules of ours for narrow screens;
+    # Flask-Admin's inline scripts carry this request's CSP nonce (Flask-Talisman's, set up before).
     admin = Admin(app, name="delivery admin", index_view=SecureIndex(url="/admin"),
-                  theme=Bootstrap4Theme(fluid=True))
+                  theme=Bootstrap4Theme(fluid=True), csp_nonce_generator=app.jinja_env.globals["csp_nonce"])
     admin.add_view(PrinterView(Printer, db.session, category="Receipts"))
     admin.add_view(CheckView(Check, db.session, category="Receipts"))
     admin.add_view(CourierView(Courier, db.session, category="Delivery"))

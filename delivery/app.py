@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from delivery.config import INSTANCE, ROOT, flask_config, load_settings
 from delivery.extensions import api, csrf, db, htmx, limiter, login_manager, migrate
@@ -36,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     logs.init_app(app)
     _init_extensions(app)
+    _secure_responses(app)
     _register_blueprints(app)
     ops.init_app(app)
 
@@ -74,7 +77,59 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # "<id>:<session token>" (User.get_id): a session or remember cookie made before the user's
+        # last sign-out carries an old token and loads nobody.
+        raw_id, _, token = user_id.partition(":")
+        if not raw_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(raw_id))
+        return user if user is not None and user.has_session_token(token) else None
+
+
+# What the pages may load: only this origin's scripts (and the nonce'd inline ones of Flask-Admin),
+# styles and fonts, images also as data: URLs (Swagger UI's icons); nobody may frame them.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _secure_responses(app: Flask) -> None:
+    """Security headers on every response (Flask-Talisman), the proxy's headers trusted as told,
+    and printers' api keys masked in the development server's request log."""
+    from delivery.access_log import mask_werkzeug_log
+
+    # Registered before Talisman, so it runs after it: a PDF is shown by the browser's own viewer,
+    # which a page's policy would block (object-src, inline styles); it keeps anti-framing only.
+    @app.after_request
+    def _pdf_policy(response):
+        if response.mimetype == "application/pdf":
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        return response
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    Talisman(
+        app,
+        # TLS is the proxy's job: no redirect here, but HSTS on HTTPS requests and Secure cookies.
+        force_https=False,
+        session_cookie_secure=app.config["HTTPS"],
+        session_cookie_samesite="Lax",
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        referrer_policy="same-origin",
+    )
+    mask_werkzeug_log()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from delivery.errors import ApiError
 from delivery.extensions import db
-from delivery.models import ROLES
-from delivery.services import fixtures, users
+from delivery.models import CHECK_TYPES, ROLES
+from delivery.services import fixtures, printers, users
 
 users_cli = AppGroup("users", help="Manage dispatcher and admin accounts.")
 
@@ -29,12 +29,35 @@ def create_user_command(username: str, password: str, role: str) -> None:
 @click.command("seed")
 @click.option("--demo/--printers-only", default=True, help="Also load demo users, couriers and orders.")
 def seed_command(demo: bool) -> None:
-    """Load the fixture printers (keys key1...) and, by default, the demo data; safe to repeat."""
+    """Load the fixture printers (keys key1...) and, by default, the demo data; safe to repeat.
+
+    Only on the embedded default database (and in tests): anywhere else it loads nothing and says
+    how to make the first admin and the printers.
+    """
+    if not fixtures.demo_allowed(current_app.config):
+        click.echo(fixtures.NO_DEMO_HERE, err=True)
+        return
     if demo:
         loaded = fixtures.load_demo(db.session)
     else:
         loaded = {"printers": fixtures.load_printers(db.session)}
     click.echo("loaded " + ", ".join(f"{n} {what}" for what, n in loaded.items()))
+    if demo:
+        click.echo("demo sign-in: " + ", ".join(f"{name} / {password}" for name, password, _ in fixtures.DEMO_USERS))
+
+
+printers_cli = AppGroup("printers", help="Manage receipt printers.")
+
+
+@printers_cli.command("create")
+@click.option("--point", "point_id", type=click.IntRange(1, 2**31 - 1), required=True, help="Point of sale id.")
+@click.option("--type", "check_type", type=click.Choice(CHECK_TYPES), required=True, help="Checks it prints.")
+@click.option("--name", default=None, help="Shown in /admin; default: Point N kitchen|client.")
+def create_printer_command(point_id: int, check_type: str, name: str | None) -> None:
+    """Add a printer with a random api key, printed once: configure the printer with it."""
+    printer = printers.create_printer(db.session, point_id, check_type, name)
+    click.echo(f"created printer {printer.id}: {printer}")
+    click.echo(f"api_key: {printer.api_key}")
 
 
 checks_cli = AppGroup("checks", help="Operate on receipt checks and their PDFs.")
@@ -64,4 +87,5 @@ def register_cli(app: Flask) -> None:
     """Attach the commands to the app's `flask` CLI."""
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(printers_cli)
     app.cli.add_command(checks_cli)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import secrets
 import shutil
 from pathlib import Path
 from typing import Any
@@ -37,18 +38,47 @@ ENV_SETTINGS = (
     "METRICS_TOKEN",
     "LOG_FORMAT",
     "LOG_LEVEL",
+    # Safe to deploy: production rules, cookies over HTTPS, sign-in throttling, the proxy in front.
+    "DELIVERY_ENV",
+    "HTTPS",
+    "SIGN_IN_LIMIT",
+    "TRUSTED_PROXIES",
+    "HOST",
 )
 
 # Settings read as numbers of seconds (floats, so tests can make them short) or counts.
 _SECONDS = ("HEARTBEAT_SECONDS", "CHECK_LEASE_SECONDS", "CHECK_REQUEUE_SECONDS", "CONSUMER_SILENCE_SECONDS")
+
+# Shortest SECRET_KEY accepted, and how to make one (said in the refusal).
+SECRET_KEY_MIN_LENGTH = 32
+MAKE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+class InsecureSettings(SystemExit):
+    """Refusal to start on settings that would be unsafe: one line on stderr, exit status 1.
+
+    A SystemExit, so the web app, the Huey consumer and every `flask` command stop with this line
+    rather than a traceback.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(f"delivery: refusing to start: {message}")
 
 
 def _defaults() -> dict[str, Any]:
     return {
         "DATABASE_URL": f"sqlite:///{INSTANCE / 'delivery.db'}",
         "REDIS_URL": "",
-        "SECRET_KEY": "dev-only-secret-change-me",
+        # Empty: the embedded default makes one in instance/secret_key; production refuses to start.
+        "SECRET_KEY": "",
         "PORT": 8080,
+        "HOST": "127.0.0.1",
+        # "production" applies the production rules even on the embedded default database.
+        "DELIVERY_ENV": "",
+        # None: on in production, off on the embedded default (see resolve_security).
+        "HTTPS": None,
+        "SIGN_IN_LIMIT": "5/minute;30/hour",
+        "TRUSTED_PROXIES": 0,
         "RATE_LIMIT": "10/second",
         "LAVKA_STRICT_COMPLETE": True,
         "MEDIA_ROOT": str(ROOT / "media"),
@@ -71,16 +101,26 @@ def _defaults() -> dict[str, Any]:
         "HUEY_NAME": "delivery",
         "HUEY_SQLITE_PATH": str(INSTANCE / "huey.db"),
         "RATE_LIMIT_PREFIX": "delivery",
+        # The folder of the embedded default (its database, huey queue and generated key); tests move it.
+        "INSTANCE_PATH": str(INSTANCE),
     }
 
 
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
+
+
 def _coerce(key: str, value: Any) -> Any:
-    if key in ("PORT", "CHECK_MAX_ATTEMPTS"):
+    if key in ("PORT", "CHECK_MAX_ATTEMPTS", "TRUSTED_PROXIES"):
         return int(value)
     if key in _SECONDS:
         return float(value)
     if key == "LAVKA_STRICT_COMPLETE" and isinstance(value, str):
-        return value.strip().lower() not in ("0", "false", "no", "off", "")
+        return _flag(value)
+    if key == "HTTPS" and value is not None:
+        return _flag(value)
     return value
 
 
@@ -101,7 +141,57 @@ def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if not settings["WKHTMLTOPDF"]:
         settings["WKHTMLTOPDF"] = shutil.which("wkhtmltopdf") or ""
     settings["DATABASE_URL"] = normalise_database_url(settings["DATABASE_URL"])
+    return resolve_security(settings)
+
+
+def embedded_database_url(instance: str | Path) -> str:
+    """The embedded default database: the SQLite file under the instance folder."""
+    return f"sqlite:///{Path(instance) / 'delivery.db'}"
+
+
+def resolve_security(settings: dict[str, Any]) -> dict[str, Any]:
+    """Decide production or not, and the secret key: generated on the embedded default, required
+    (at least SECRET_KEY_MIN_LENGTH characters) anywhere else; raise InsecureSettings otherwise."""
+    embedded = settings["DATABASE_URL"] == normalise_database_url(embedded_database_url(settings["INSTANCE_PATH"]))
+    production = str(settings["DELIVERY_ENV"]).strip().lower() == "production" or not embedded
+    settings["PRODUCTION"] = production
+    if settings["HTTPS"] is None:
+        settings["HTTPS"] = production
+    key = str(settings["SECRET_KEY"] or "")
+    if not key and not production:
+        key = instance_secret_key(Path(settings["INSTANCE_PATH"]))
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        why = "DELIVERY_ENV=production" if embedded else "DATABASE_URL is not the embedded default"
+        said = f"SECRET_KEY has {len(key)} characters" if key else "SECRET_KEY is not set"
+        rule = f"production ({why}) needs SECRET_KEY set" if production else "SECRET_KEY, when set, must be"
+        raise InsecureSettings(
+            f"{said}; {rule} to a random value of at least {SECRET_KEY_MIN_LENGTH} characters; "
+            f"make one with: {MAKE_SECRET}"
+        )
+    settings["SECRET_KEY"] = key
     return settings
+
+
+def instance_secret_key(instance: Path) -> str:
+    """The embedded default's key, `instance/secret_key`: made once (random, mode 600), then reused.
+
+    Processes starting together (web app, consumer) agree: the key is written to a private temporary
+    file and linked into place, which fails if another process got there first; all read the winner.
+    """
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def normalise_database_url(url: str) -> str:
@@ -116,12 +206,12 @@ def normalise_database_url(url: str) -> str:
 def flask_config(settings: dict[str, Any]) -> dict[str, Any]:
     """Translate settings into the keys the Flask extensions read."""
     redis_url = settings["REDIS_URL"]
-    rate_limit = str(settings["RATE_LIMIT"]).strip()
     return {
         **settings,
         "SQLALCHEMY_DATABASE_URI": settings["DATABASE_URL"],
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(settings["DATABASE_URL"]),
-        "RATELIMIT_ENABLED": rate_limit.lower() != "off",
+        # Always on: sign-in throttling needs it; RATE_LIMIT=off exempts the Lavka endpoints only.
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Redis down: each process limits in memory meanwhile (logged), and goes back by itself.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": bool(redis_url),
@@ -141,6 +231,15 @@ def flask_config(settings: dict[str, Any]) -> dict[str, Any]:
         "JSON_SORT_KEYS": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+        # Cookies: never read by scripts, not sent on cross-site posts, HTTPS-only when served so.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings["HTTPS"],
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": settings["HTTPS"],
+        # A session cookie used from another address or browser is dropped (Flask-Login).
+        "SESSION_PROTECTION": "strong",
     }
 
 

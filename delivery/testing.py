@@ -2,10 +2,14 @@
 
 Both start real gunicorn servers on free loopback ports and make PostgreSQL databases they drop
 afterwards; this is the one place that knows how. Nothing in the app imports it.
+
+Throwaway databases count as production, which asks for a SECRET_KEY: importing this module gives
+the process (and every server it starts) a random one, unless SECRET_KEY is set already.
 """
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -22,6 +26,9 @@ from sqlalchemy.engine import URL, make_url
 from delivery.config import ROOT, normalise_database_url
 
 BIN = Path(sys.executable).parent
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(48))
 
 # The consumers' watchdog settings for fault tests: beats twice a second, leases of 3 s, a lost run
 # after 3 s of silence (production: tens of seconds).
@@ -79,13 +86,16 @@ def process_env(**settings: str) -> dict[str, str]:
 
 
 def start_gunicorn(
-    env: dict[str, str], *, workers: int = 2, threads: int = 8, app: str = "wsgi:app", wait: float = 30.0
+    env: dict[str, str], *, workers: int = 2, threads: int = 8, app: str = "wsgi:app", wait: float = 30.0,
+    access_log: Path | None = None,
 ) -> tuple[subprocess.Popen, str]:
-    """Start gunicorn on a free port and wait until /ping answers; return the process and base URL."""
+    """Start gunicorn (with the project's gunicorn.conf.py) on a free port and wait until /ping
+    answers; return the process and base URL. `access_log`: a file for gunicorn's access log."""
     port = free_port()
+    logging = ["--access-logfile", str(access_log)] if access_log else []
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", app],
+        [str(BIN / "gunicorn"), "-c", str(GUNICORN_CONF), "-w", str(workers), "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", *logging, app],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

@@ -149,3 +149,8 @@ document.addEventListener("htmx:afterSwap", function (event) {
   }
   if (focus) focus.focus();
 });
+
+// Polls (hx-trigger="every ...") skip their request while the tab is hidden (no eval in hx-trigger: CSP).
+document.addEventListener("htmx:confirm", function (event) {
+  if (document.visibilityState !== "visible" && isPoll(event)) event.preventDefault();
+});

@@ -66,6 +66,10 @@ def _rate_limit_value() -> str:
     return str(current_app.config["RATE_LIMIT"])
 
 
+def _rate_limit_off() -> bool:
+    return _rate_limit_value().strip().lower() == "off"
+
+
 def _answer_429(request_limit: RequestLimit) -> Response:
     # The window moves: the oldest hit leaves it at window[0] (a float; `reset_at` rounds it to whole
     # seconds and adds one, up to two seconds late). Whole seconds, rounded up, at least one.
@@ -77,7 +81,7 @@ def _answer_429(request_limit: RequestLimit) -> Response:
 
 def rate_limited(blp: Blueprint) -> Blueprint:
     """Give every route of the blueprint its own budget per method."""
-    limiter.limit(_rate_limit_value, per_method=True, on_breach=_answer_429)(blp)
+    limiter.limit(_rate_limit_value, per_method=True, on_breach=_answer_429, exempt_when=_rate_limit_off)(blp)
     return blp
 
 

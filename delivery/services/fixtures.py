@@ -1,5 +1,12 @@
-"""Demo and fixture data, loaded idempotently by `make run` and `flask seed`."""
+"""Demo and fixture data, loaded idempotently by `make run` and `flask seed`.
+
+Demo accounts (admin/admin) and printers with guessable keys (key1...) belong to the embedded
+default database and to tests only: `demo_allowed` says where `flask seed` may load them.
+"""
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -39,6 +46,17 @@ ORDERS = [
 ]
 
 DEMO_USERS = [("admin", "admin", "admin"), ("dispatcher", "dispatcher", "dispatcher")]
+
+NO_DEMO_HERE = (
+    "seed: no demo data loaded: this is not the embedded default database (or DELIVERY_ENV=production). "
+    "Make the first admin with `flask users create NAME --role admin` and each printer with "
+    "`flask printers create --point N --type kitchen|client`."
+)
+
+
+def demo_allowed(config: Mapping[str, Any]) -> bool:
+    """Demo rows go into the embedded default database, or a test's database; never production."""
+    return not config["PRODUCTION"] or bool(config.get("TESTING"))
 
 
 def load_printers(session: Session) -> int:

@@ -3,10 +3,15 @@ demo data, a Huey consumer in threads started when a test needs it, and headless
 
 Chromium comes from Debian (`/usr/bin/chromium`), not Playwright's download. Without it the tests
 skip, except in CI (CI=true), where a missing browser is a failure.
+
+The server sends its real Content-Security-Policy. Every browser context of a test is watched: a CSP
+violation (the `securitypolicyviolation` event), an uncaught script error or a console error fails
+the test; only the browser's own note of an HTTP 4xx answer a test asked for is let through.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -20,6 +25,33 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 USER, PASSWORD = "dispatcher", "dispatcher"
+
+# Reports each CSP violation on the console, where the watch below collects it.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " + (event.blockedURI || "inline code")
+                + " in " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+# Chromium's line for a 4xx answer (a wrong password's 401, a form's 422): the answer, not a fault.
+HTTP_4XX = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d ")
+
+
+class BrowserWatch:
+    """The CSP violations, script errors and console errors of one browser context."""
+
+    def __init__(self, context):
+        self.problems: list[str] = []
+        context.add_init_script(CSP_REPORTER)
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.problems.append(f"uncaught: {error.error}"))
+
+    def _console(self, message) -> None:
+        if message.type == "error" and not HTTP_4XX.match(message.text):
+            self.problems.append(f"console error at {message.page.url if message.page else '?'}: {message.text}")
+
+    def check(self) -> None:
+        assert not self.problems, "\n".join(self.problems)
 
 
 def _unavailable(reason: str):
@@ -62,8 +94,11 @@ def live_server(tmp_path_factory):
     app = create_app({
         "DATABASE_URL": f"sqlite:///{root / 'delivery.db'}",
         "REDIS_URL": "",
-        "SECRET_KEY": "browser-tests",
+        "SECRET_KEY": "browser-tests-" + "x" * 32,
+        "HTTPS": False,  # plain http on 127.0.0.1: Secure cookies would not come back
         "RATE_LIMIT": "off",
+        # Every test signs in as the demo dispatcher: more than a real person does in a minute.
+        "SIGN_IN_LIMIT": "1000/minute",
         "MEDIA_ROOT": str(root / "media"),
         "HUEY_IMMEDIATE": False,
         "HUEY_NAME": "delivery-browser",
@@ -103,18 +138,37 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    """A signed-in page; a screenshot of where the test ended is saved under screenshots/."""
+def new_context(browser, live_server):
+    """Make watched browser contexts on the live server; each fails the test on a CSP violation or
+    a console error."""
     base_url, _, _ = live_server
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    made: list[tuple[object, BrowserWatch]] = []
+
+    def make():
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+        made.append((context, BrowserWatch(context)))
+        return context
+
+    yield make
+    for context, watch in made:
+        context.close()
+        watch.check()
+
+
+def sign_in(page, username: str, password: str) -> None:
     page.goto("/login")
-    page.get_by_label("Username").fill(USER)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(re.compile(r"/$"))
+
+
+@pytest.fixture
+def page(new_context, request):
+    """A signed-in page; a screenshot of where the test ended is saved under screenshots/."""
+    page = new_context().new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, USER, PASSWORD)
     yield page
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
-    context.close()

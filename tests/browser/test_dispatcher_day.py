@@ -17,10 +17,9 @@ ORDER = {
 }
 
 
-def test_sign_in_is_required(browser, live_server):
+def test_sign_in_is_required(new_context, live_server):
     base_url, _, _ = live_server
-    context = browser.new_context(base_url=base_url)
-    page = context.new_page()
+    page = new_context().new_page()
     page.goto("/ui/couriers")
     expect(page).to_have_url(re.compile(r"/login\?next="))
     page.get_by_label("Username").fill("dispatcher")
@@ -35,7 +34,6 @@ def test_sign_in_is_required(browser, live_server):
     page.goto("/")
     expect(page.locator("[data-count='tasks-queued']")).to_be_visible()
     page.screenshot(path=str(_shot("home")), full_page=True)
-    context.close()
 
 
 def _shot(name: str):
@@ -184,6 +182,9 @@ def test_plan_a_day_and_see_the_timeline(page, live_server):
     expect(status).to_contain_text("Planned Jun 1, 2026")
     bars = page.locator("details.tl-trip")
     expect(bars.first).to_be_visible()
+    # Positions come as data attributes (no inline styles under the CSP); app.js applies them.
+    left = bars.first.get_attribute("data-left")
+    expect(bars.first).to_have_attribute("style", re.compile(rf"^left: {re.escape(left)}%; width: [\d.]+%;"))
     bars.first.locator("summary").click()
     expect(bars.first.locator(".tl-pop")).to_contain_text("Trip")
     # Orders name their district as the tables do; the count on the bar stays white on blue.

@@ -92,6 +92,9 @@ def app(_session_app):
         configure_huey(config)
     with _session_app.app_context():
         empty_database()
+    # So is the rate limiter's storage (a make_app override with another REDIS_URL re-points it, even
+    # at a Redis that is not there): init_app again sets this app's storage and adds no second hook.
+    limiter.init_app(_session_app)
     if limiter.enabled:
         limiter.reset()
     yield _session_app

@@ -99,8 +99,9 @@ class CheckView(SecureModelView):
 
     can_create = False
     named_filter_urls = True  # stable filter URLs: ?flt0_status_equals=new
-    column_list = ("id", "order_id", "printer", "type", "status", "attempts", "last_error",
-                   "created_at", "rendered_at", "printed_at", "failed_at", "pdf_file")
+    # The PDF next to the status, so it stays on screen however many time columns follow.
+    column_list = ("id", "order_id", "printer", "type", "status", "pdf_file", "attempts", "last_error",
+                   "created_at", "rendered_at", "printed_at", "failed_at")
     column_filters = (
         FilterEqual(Check.printer_id, "Printer", options=lambda: _printer_options()),
         FilterEqual(Check.type, "Type", options=[(t, t) for t in CHECK_TYPES]),

@@ -1,7 +1,7 @@
-"""The fault run: checks through a consumer crash and through Redis going away; lost (must be 0), 5xx
-(must be 0), and the time to recover.
+"""The fault run: checks through a consumer crash and through Redis going away, and live dispatch in
+bursts; lost (must be 0), 5xx (must be 0), and the time to recover.
 
-    python -m bench.faults [--orders 20] [--fast] [--admin-url postgresql://postgres@127.0.0.1:5432/postgres]
+    python -m bench.faults [--orders 20] [--fast] [--admin-url postgresql://...] [crash redis bursts]
 
 Each scenario gets a throwaway PostgreSQL database (migrated, dropped at the end), a private
 redis-server on a free port, a real gunicorn and real `huey_consumer` processes, with the production
@@ -12,6 +12,8 @@ watchdog settings (HEARTBEAT_SECONDS, CHECK_LEASE_SECONDS, ...; `--fast` shorten
   plus one per render the kill cut short (must be 0).
 - redis: Redis is shut down while Lavka requests and posts of orders go on, then started again
   (empty). Recovery: from its restart to every check rendered, and to the rate limits back on Redis.
+- bursts: 20 bursts of 100 concurrent POST /order/ at 30 couriers of one district, each with the
+  previous burst's completions (bench.dispatch_bursts): 5xx and couriers holding two live orders.
 Bounded: every wait has a limit; a few minutes in all with the production settings.
 """
 from __future__ import annotations
@@ -211,9 +213,16 @@ def _limits_back_on_redis(stage: Stage, lavka: Callable[[], object], since: floa
         client.close()
 
 
-# The dispatch-bursts scenario of the fault run (100 concurrent POST /order/ against 30 couriers,
-# 5xx must be 0) belongs here too: a function of the same signature, added to SCENARIOS.
-SCENARIOS: dict[str, Callable[[str, int, bool, Path], bool]] = {"crash": crash, "redis": redis_down}
+def bursts(admin_url: str, orders: int, fast: bool, tmp: Path) -> bool:
+    """Bursts of 100 concurrent POST /order/ at 30 couriers (bench.dispatch_bursts): 5xx must be 0."""
+    from bench import dispatch_bursts
+
+    return dispatch_bursts.main(["--bursts", "20", "--admin-url", admin_url]) == 0
+
+
+SCENARIOS: dict[str, Callable[[str, int, bool, Path], bool]] = {
+    "crash": crash, "redis": redis_down, "bursts": bursts,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from delivery.domain.intervals import parse_interval
 from delivery.errors import ApiError
 from delivery.models import COURIER_TYPES, Courier, CourierDistrict, District, Order, Trip
-from delivery.services import dispatch, lavka_couriers
+from delivery.services import dispatch, lavka_couriers, waiting
 from delivery.services import districts as district_service
 
 
@@ -95,6 +95,8 @@ def update_courier(
         courier.districts.clear()
         session.flush()
         courier.districts.extend(CourierDistrict(position=n, district_id=i) for n, i in enumerate(ids))
+        session.flush()
+        waiting.assign_to_couriers(session, [courier.id])  # a new district may have an order waiting
         session.commit()
     except BaseException:
         session.rollback()

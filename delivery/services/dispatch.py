@@ -23,6 +23,7 @@ from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, District, Order
 from delivery.services.clock import utcnow
 from delivery.services.courier_stats import card_stats
+from delivery.services import waiting
 from delivery.services.districts import ensure_names
 from delivery.services.tx import is_sqlite, write_transaction
 
@@ -42,6 +43,7 @@ def register_courier(session: Session, name: str, districts: Sequence[str]) -> d
         ]
         session.add(courier)
         session.flush()
+        waiting.assign_to_couriers(session, [courier.id])  # an order waiting in its districts
         result = {"id": courier.uuid, "name": name, "districts": list(districts)}
     return result
 
@@ -125,10 +127,13 @@ def _pick_free_courier(session: Session, district_id: int, exclude: Sequence[int
     return session.execute(query.order_by(Courier.id).with_for_update(of=Courier)).first()
 
 
-def dispatch_order(session: Session, name: str, district: str, assign: bool = True) -> dict[str, Any]:
+def dispatch_order(
+    session: Session, name: str, district: str, assign: bool = True, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Store the order assigned to the free courier of its district; 409 and nothing stored if none.
 
-    `assign=False` stores the order unassigned; only the benchmark's baseline app sets it.
+    `assign=False` stores the order unassigned; only the benchmark's baseline app sets it. `details`
+    (weight, cost, delivery_hours, address) come from the orders page; the API leaves the defaults.
     """
     with write_transaction(session):
         district_id = session.scalar(select(District.id).where(District.name == district))
@@ -147,7 +152,7 @@ def dispatch_order(session: Session, name: str, district: str, assign: bool = Tr
             courier_id, courier_uuid = picked
             try:
                 with session.begin_nested():
-                    order_uuid = _assign_new_order(session, name, district_id, courier_id)
+                    order_uuid = _assign_new_order(session, name, district_id, courier_id, details or {})
             except IntegrityError:
                 log.info("courier %s was taken meanwhile; trying the next one", courier_id)
                 tried.append(courier_id)
@@ -155,14 +160,16 @@ def dispatch_order(session: Session, name: str, district: str, assign: bool = Tr
             return {"order_id": order_uuid, "courier_id": courier_uuid}
 
 
-def _assign_new_order(session: Session, name: str, district_id: int, courier_id: int) -> uuid.UUID:
+def _assign_new_order(
+    session: Session, name: str, district_id: int, courier_id: int, details: dict[str, Any]
+) -> uuid.UUID:
     order_uuid = uuid.uuid4()
     order_id = session.scalar(
         Order.__table__.insert()
         .values(
             uuid=order_uuid, name=name, district_id=district_id, status="assigned",
-            courier_id=courier_id, assigned_at=utcnow(), weight=1.0, cost=0,
-            delivery_hours=[],
+            courier_id=courier_id, assigned_at=utcnow(),
+            **{"weight": 1.0, "cost": 0, "delivery_hours": [], **details},
         )
         .returning(Order.__table__.c.id)
     )
@@ -218,6 +225,7 @@ def complete_order(session: Session, order_uuid: uuid.UUID) -> dict[str, Any]:
             .values(active_order_id=None)
         )
         free_if_idle(session, {courier_id: now})
+        waiting.assign_to_couriers(session, [courier_id])  # the page's orders waiting for a free courier
         courier_uuid = session.scalar(select(Courier.uuid).where(Courier.id == courier_id))
     _queue_stats_refresh(courier_id)
     return {"order_id": order_uuid, "courier_id": courier_uuid, "status": COMPLETED, "completed_at": now}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 from delivery.domain.lavka_time import format_instant
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
-from delivery.services import bulk, dispatch, districts
+from delivery.services import bulk, dispatch, districts, waiting
 from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
 
@@ -110,6 +110,7 @@ def complete_orders(
             # to the back of the queue.
             now = utcnow()
             dispatch.free_if_idle(session, {cid: min(when, now) for cid, when in finished.items()})
+            waiting.assign_to_couriers(session, finished)  # the page's orders waiting for a free courier
         result = [order_dto(o) for o in done]
     return result
 

@@ -30,6 +30,7 @@ _MESSAGES = [
     (r"Order not found", _l("Order not found")),
     (r"Order already completed", _l("Order already completed")),
     (r"Order is not assigned to a courier", _l("Order is not assigned to a courier")),
+    (r"Only a waiting order can be cancelled", _l("Only a waiting order can be cancelled")),
     (r"Courier not found", _l("Courier not found")),
     (r"No order (?P<id>\d+)", _l("No order %(id)s")),
     (r"No check (?P<id>\d+)", _l("No check %(id)s")),

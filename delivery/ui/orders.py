@@ -7,7 +7,7 @@ from htmx_flask import make_response
 
 from delivery.errors import ApiError
 from delivery.extensions import db
-from delivery.services import imports, listing, order_desk
+from delivery.services import imports, listing, order_desk, waiting
 from delivery.ui import bp, labels
 from delivery.ui.forms import DispatchForm, ImportForm
 from delivery.ui.render import page, wants_fragment
@@ -24,6 +24,9 @@ def _dispatch_form() -> DispatchForm:
 
 def outcome_text(outcome) -> str:
     """What became of a dispatched order, in the page's language."""
+    if outcome.waiting:
+        return _("No courier of %(district)s is free: %(order)s waits for the next one.",
+                 order=labels.shown(outcome.order), district=outcome.order.district.name)
     if outcome.ok:
         return _("%(order)s went to %(courier)s.", order=labels.shown(outcome.order),
                  courier=labels.shown(outcome.courier))
@@ -47,7 +50,9 @@ def order_dispatch():
     form = _dispatch_form()
     outcome = None
     if form.validate_on_submit():
-        outcome = order_desk.dispatch(db.session(), form.name.data, form.district.data)
+        outcome = order_desk.dispatch(
+            db.session(), form.name.data.strip(), form.district.data, form.details(), keep_waiting=form.wait.data
+        )
         if outcome.ok:
             form.name.data = ""  # ready for the next order; a second click must not repeat this one
     if not wants_fragment():
@@ -74,6 +79,22 @@ def order_complete(order_id: int):
         flash(labels.message(message) if message else _("%(order)s completed.", order=labels.shown(order)))
         return redirect(request.referrer or url_for("ui.orders"))
     # Only the row changes: reloading the table here would throw away the keyboard focus.
+    return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
+
+
+@bp.post("/ui/orders/<int:order_id>/cancel")
+def order_cancel(order_id: int):
+    """Cancel a waiting order; an order assigned meanwhile says so and stays."""
+    try:
+        order = waiting.cancel(db.session(), order_id)
+        message = None
+    except ApiError as error:
+        if error.status == 404:
+            raise
+        order, message = order_desk.get_order(db.session(), order_id), error.message
+    if not wants_fragment():
+        flash(labels.message(message) if message else _("%(order)s cancelled.", order=labels.shown(order)))
+        return redirect(request.referrer or url_for("ui.orders"))
     return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
 
 

@@ -14,6 +14,7 @@ BENCHMARKS = {
     "lavka": "bench.lavka",
     "dispatch": "bench.dispatch",
     "receipts": "bench.receipts",
+    "console": "bench.console",
 }
 
 

@@ -96,3 +96,6 @@ def pdf_notice():
 
 
 from delivery.ui import auth, checks, couriers, home, orders, plan, tasks  # noqa: E402,F401  (views register on bp)
+from delivery.ui.render import conditional  # noqa: E402
+
+bp.after_request(conditional)

@@ -26,7 +26,7 @@ def _checks(session, media_root: str) -> list[Check]:
 def test_table_full_and_fragment(signed_in, demo, app):
     _checks(demo, app.config["MEDIA_ROOT"])
     full, fragment = both(signed_in, "/ui/checks")
-    assert 'hx-trigger="every 2s' in full
+    assert 'data-live' in full and 'hx-trigger="every 1s"' in full
     for text in (full, fragment):
         assert 'data-status="rendered"' in text and 'data-status="new"' in text
         assert "Point 1 kitchen" in text

@@ -380,3 +380,10 @@ document.addEventListener("htmx:afterRequest", function (event) {
     if (form) form._shown = formValues(form);
   }
 });
+
+// A bulk action that went through clears the ticks it acted on (the table refreshes by itself).
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = sourceOf(event);
+  if (!form || !form.classList || !form.classList.contains("bulk") || !event.detail.successful) return;
+  document.querySelectorAll("input[data-select][form='" + form.id + "']").forEach(function (box) { box.checked = false; });
+});

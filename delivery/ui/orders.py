@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
+from markupsafe import escape
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from htmx_flask import make_response
 
 from delivery.errors import ApiError
@@ -80,6 +82,40 @@ def order_complete(order_id: int):
         return redirect(request.referrer or url_for("ui.orders"))
     # Only the row changes: reloading the table here would throw away the keyboard focus.
     return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
+
+
+def selected_ids() -> list[int]:
+    """The ticked rows' ids of a bulk action, in the order shown, without repeats or junk."""
+    return list(dict.fromkeys(int(v) for v in request.form.getlist("ids") if v.isdigit()))[:200]
+
+
+def bulk_reply(done: int, failures: list[str], done_text: str, trigger: str | None):
+    """What a bulk action says: how many succeeded, and each row that did not with why."""
+    failed = ngettext("%(num)s could not: %(why)s", "%(num)s could not: %(why)s", len(failures),
+                      why="; ".join(failures)) if failures else ""
+    text = " ".join(part for part in (done_text, failed) if part)
+    if not wants_fragment():
+        flash(text)
+        return redirect(request.referrer or url_for("ui.home"))
+    role = "alert" if failures else "status"
+    body = f'<span role="{role}" class="{"error" if failures else "flash"}">{escape(text)}</span>'
+    return make_response(body, trigger=trigger if done else None)
+
+
+@bp.post("/ui/orders/complete-selected")
+def orders_complete_selected():
+    """Complete every ticked order; say how many were completed and which could not be, and why."""
+    done, failures = 0, []
+    for order_id in selected_ids():
+        try:
+            order_desk.complete(db.session(), order_id)
+            done += 1
+        except ApiError as error:
+            failures.append(f"{order_id}: {labels.message(error.message)}")
+    done_text = ngettext("%(num)s order completed.", "%(num)s orders completed.", done) if done else ""
+    if not done and not failures:
+        done_text = _("Tick the orders to complete first.")
+    return bulk_reply(done, failures, done_text, ORDERS_CHANGED)
 
 
 @bp.post("/ui/orders/<int:order_id>/cancel")

@@ -112,6 +112,48 @@ def test_a_waiting_order_goes_to_the_courier_an_api_completion_frees(page, live_
     expect(third).to_have_attribute("data-status", "cancelled")
 
 
+def test_search_in_the_url_and_bulk_actions(page, live_server):
+    base_url, _, worker = live_server
+    _api(base_url, "/courier/", {"name": "Bulk one", "districts": ["Bulk district"]})
+    _api(base_url, "/courier/", {"name": "Bulk two", "districts": ["Bulk district"]})
+    for name in ("Bulk soup", "Bulk tea"):
+        _api(base_url, "/order/", {"name": name, "district": "Bulk district"})
+    page.goto("/ui/orders")
+    page.get_by_label("Search").fill("bulk")
+    expect(page).to_have_url(re.compile(r"q=bulk"))
+    rows = page.locator("#orders-table tbody tr")
+    expect(rows).to_have_count(2)
+    page.reload()  # the search is in the URL: a reload (or a shared link) shows the same rows
+    expect(page.get_by_label("Search")).to_have_value("bulk")
+    expect(rows).to_have_count(2)
+    page.get_by_label("Select Bulk soup").check()
+    page.get_by_label("Select Bulk tea").check()
+    page.wait_for_timeout(1500)  # a poll or two: the ticks stay
+    expect(page.get_by_label("Select Bulk tea")).to_be_checked()
+    page.once("dialog", lambda dialog: dialog.dismiss())  # asked first: "no" changes nothing
+    page.get_by_role("button", name="Complete selected").click()
+    expect(rows.first).to_have_attribute("data-status", "assigned")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Complete selected").click()
+    expect(page.locator("#orders-bulk-outcome")).to_contain_text("2 orders completed.")
+    for n in range(2):
+        expect(rows.nth(n)).to_have_attribute("data-status", "completed")
+    page.screenshot(path=str(_shot("orders_bulk_completed")), full_page=True)
+    worker.stop()
+    _api(base_url, "/create_checks/", {"id": 779101, "price": 100, "address": "Lenina 1", "point_id": 1,
+                                       "client": {"name": "Ivan", "phone": "+70000000000"},
+                                       "items": [{"name": "Tea", "quantity": 1, "unit_price": 100}]})
+    page.goto("/ui/checks?q=779101")
+    checks = page.locator("#checks-table tbody tr")
+    expect(checks).to_have_count(2)
+    for n in range(2):
+        checks.nth(n).locator("input[data-select]").check()
+    page.get_by_role("button", name="Re-render selected").click()
+    expect(page.locator("#checks-bulk-outcome")).to_contain_text("2 checks queued for rendering.")
+    expect(page).to_have_url(re.compile(r"q=779101"))
+    page.screenshot(path=str(_shot("checks_bulk_rerender")), full_page=True)
+
+
 def _shot(name: str):
     from tests.browser.conftest import SCREENSHOTS
 

@@ -99,6 +99,7 @@ def test_dispatch_and_complete_an_order(page):
     page.get_by_label("Keep it waiting when no courier is free").uncheck()
     page.get_by_role("button", name="Dispatch", exact=True).click()
     expect(page.locator("#dispatch-outcome")).to_have_text("No free courier in district Harbour")
+    page.once("dialog", lambda dialog: dialog.accept())  # Complete asks first
     row.get_by_role("button", name="Complete Borscht").click()
     done = page.locator("#orders-table tr", has_text="Borscht")
     expect(done).to_have_attribute("data-status", "completed")

@@ -154,3 +154,10 @@ def test_card_refuses_a_reversed_date_range(signed_in, demo):
     _, text = both(signed_in, "/ui/couriers/1?start=2026-03-05&end=2026-03-01")
     assert "The end date must come after the start date." in text and 'aria-invalid="true"' in text
     assert "No completed orders" not in text
+
+
+def test_search_couriers_by_name_or_id(signed_in, demo):
+    _, text = both(signed_in, "/ui/couriers?q=bor")
+    assert "Boris" in text and "Anna" not in text
+    _, text = both(signed_in, "/ui/couriers?q=1")
+    assert "Anna" in text and "Boris" not in text

@@ -170,3 +170,35 @@ def test_import_rows_with_errors(signed_in, demo):
     text = response.get_data(as_text=True)
     assert "Импортировано 0 из 1 заказа" in text and "района 99 нет: сначала создайте его" in text
     assert demo.get(District, 99) is None and demo.query(Order).count() == 7
+
+
+def test_search_by_name_or_id_stays_in_the_links(signed_in, demo):
+    signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Borscht 100%", "South"))
+    _, text = both(signed_in, "/ui/orders?q=borscht")
+    assert "Borscht 100%" in text and "Order 1<" not in text and 'value="borscht"' not in text  # fragment: no form
+    full, _ = both(signed_in, "/ui/orders?q=Order+3")
+    assert "Order 3<" in full and "Order 1<" not in full and 'value="Order 3"' in full
+    _, text = both(signed_in, "/ui/orders?q=5")
+    assert "Order 5<" in text and "Order 1<" not in text
+    _, text = both(signed_in, "/ui/orders?q=%25")  # a literal % matches only names containing it
+    assert "Borscht 100%" in text and "Order 1<" not in text
+    for _ in range(25):
+        demo.add(Order(name="Soup", weight=1, district_id=1, delivery_hours=["10:00-11:00"], cost=1))
+    demo.commit()
+    _, text = both(signed_in, "/ui/orders?q=soup")
+    assert "q=soup" in text and "page=2" in text  # the pager keeps the search
+
+
+def test_complete_selected_says_what_became_of_each(signed_in, demo):
+    for name in ("Soup", "Tea"):
+        signed_in.post("/ui/orders/dispatch", headers=HX, data=order(name, "Center"))
+    demo.rollback()
+    ids = [o.id for o in demo.query(Order).filter(Order.name.in_(["Soup", "Tea"]))]
+    done = signed_in.post("/ui/orders/complete-selected", headers=HX, data={"ids": [*ids, "1"]})
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "2 orders completed." in text and "1 could not: 1: Order is not assigned" in text
+    assert done.headers["HX-Trigger"] == "orders-changed" and 'role="alert"' in text
+    demo.rollback()
+    assert {demo.get(Order, i).status for i in ids} == {"completed"}
+    nothing = signed_in.post("/ui/orders/complete-selected", headers=HX, data={})
+    assert "Tick the orders to complete first." in nothing.get_data(as_text=True)

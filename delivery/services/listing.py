@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from delivery.services import courier_now
+
 from delivery.models import (
     CHECK_STATUSES,
     CHECK_TYPES,
@@ -116,8 +118,8 @@ def printers(session: Session) -> list[Printer]:
 
 
 def _busy_clause():
-    # Busy means an assigned, uncompleted order, whichever door assigned it (dispatch.md).
-    return exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
+    # Busy on the pages means busy now: a live order, or inside a planned trip at this minute.
+    return courier_now.busy_now(courier_now.local_now())
 
 
 def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> Page[Courier]:
@@ -144,13 +146,8 @@ def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -
 
 
 def busy_courier_ids(session: Session, courier_ids: list[int]) -> set[int]:
-    """Which of these couriers carry an assigned, uncompleted order."""
-    if not courier_ids:
-        return set()
-    rows = session.scalars(
-        select(Order.courier_id).where(Order.courier_id.in_(courier_ids), Order.status == "assigned")
-    )
-    return set(rows)
+    """Which of these couriers are busy now (a live order, or inside a planned trip)."""
+    return courier_now.busy_ids(session, courier_ids, courier_now.local_now())
 
 
 def order_on_day(day: date):

@@ -59,6 +59,7 @@ bp.add_app_template_global(labels.status_label, "status_label")
 bp.add_app_template_global(labels.courier_type_label, "courier_type_label")
 bp.add_app_template_global(labels.check_type_label, "check_type_label")
 bp.add_app_template_filter(labels.shown, "shown")
+bp.add_app_template_filter(labels.next_trip, "next_trip")
 
 
 @bp.app_context_processor

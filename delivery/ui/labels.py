@@ -4,10 +4,14 @@ and the filters' URLs keep using them."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, MethodNotAllowed, NotFound,
                                  RequestEntityTooLarge)
+
+from delivery.domain.intervals import format_minute
 
 STATUSES = {
     # orders
@@ -118,3 +122,14 @@ def message(text: str | None) -> str:
         if match:
             return translated % match.groupdict() if match.groupdict() else str(translated)
     return text
+
+
+def next_trip(trip: tuple | None) -> str:
+    """ "next trip at 10:36" (today) or "next trip on 1 Dec at 10:36"; empty without one."""
+    if not trip:
+        return ""
+    day, minute = trip
+    at = format_minute(minute)
+    if day == date.today():  # the trips' wall clock, as services.courier_now
+        return str(_l("next trip at %(time)s", time=at))
+    return str(_l("next trip on %(day)s at %(time)s", day=format_date(day, "d MMM"), time=at))

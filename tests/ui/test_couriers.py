@@ -137,8 +137,8 @@ def test_card_shows_meta_info_and_live_order(signed_in, demo):
 
 
 def test_card_active_order_is_the_next_planned_delivery(signed_in, demo):
-    # Planned later in the day but assigned first: the card shows the earliest delivery instead.
-    trip = Trip(courier_id=1, date=date(2026, 3, 2), start_minute=600, end_minute=990)
+    # Planned later in the trip under way but assigned first: the card shows the earliest delivery.
+    trip = Trip(courier_id=1, date=date.today(), start_minute=0, end_minute=24 * 60)
     demo.add(trip)
     demo.flush()
     late, early = demo.get(Order, 1), demo.get(Order, 2)

@@ -140,17 +140,17 @@ def test_search_in_the_url_and_bulk_actions(page, live_server):
         expect(rows.nth(n)).to_have_attribute("data-status", "completed")
     page.screenshot(path=str(_shot("orders_bulk_completed")), full_page=True)
     worker.stop()
-    _api(base_url, "/create_checks/", {"id": 779101, "price": 100, "address": "Lenina 1", "point_id": 1,
+    _api(base_url, "/create_checks/", {"id": 779601, "price": 100, "address": "Lenina 1", "point_id": 1,
                                        "client": {"name": "Ivan", "phone": "+70000000000"},
                                        "items": [{"name": "Tea", "quantity": 1, "unit_price": 100}]})
-    page.goto("/ui/checks?q=779101")
+    page.goto("/ui/checks?q=779601")
     checks = page.locator("#checks-table tbody tr")
     expect(checks).to_have_count(2)
     for n in range(2):
         checks.nth(n).locator("input[data-select]").check()
     page.get_by_role("button", name="Re-render selected").click()
     expect(page.locator("#checks-bulk-outcome")).to_contain_text("2 checks queued for rendering.")
-    expect(page).to_have_url(re.compile(r"q=779101"))
+    expect(page).to_have_url(re.compile(r"q=779601"))
     page.screenshot(path=str(_shot("checks_bulk_rerender")), full_page=True)
 
 
@@ -184,7 +184,7 @@ def test_times_are_local_with_the_zone(browser, live_server):
         expect(created).to_contain_text("GMT+5")
         expect(created).to_contain_text(local.strftime("%H:%M"))
         page.screenshot(path=str(_shot("orders_local_times")), full_page=True)
-        _api(base_url, "/create_checks/", {"id": 779001, "price": 100, "address": "Lenina 1", "point_id": 1,
+        _api(base_url, "/create_checks/", {"id": 779501, "price": 100, "address": "Lenina 1", "point_id": 1,
                                            "client": {"name": "Ivan", "phone": "+70000000000"},
                                            "items": [{"name": "Tea", "quantity": 1, "unit_price": 100}]})
         page.goto("/ui/checks")

@@ -10,7 +10,7 @@ from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import check_desk, listing
 from delivery.ui import bp, labels
-from delivery.ui.orders import bulk_reply, selected_ids
+from delivery.ui.bulk import run_bulk
 from delivery.ui.render import page, wants_fragment
 
 CHECKS_CHANGED = "checks-changed"
@@ -38,17 +38,11 @@ def check_pdf(check_id: int):
 @bp.post("/ui/checks/render-selected")
 def checks_render_selected():
     """Queue every ticked check for rendering again; say how many, and which could not be, and why."""
-    done, failures = 0, []
-    for check_id in selected_ids():
-        try:
-            check_desk.rerender(db.session(), check_id)
-            done += 1
-        except ApiError as error:
-            failures.append(f"{check_id}: {labels.message(error.message)}")
-    done_text = ngettext("%(num)s check queued for rendering.", "%(num)s checks queued for rendering.", done) if done else ""
-    if not done and not failures:
-        done_text = _("Tick the checks to re-render first.")
-    return bulk_reply(done, failures, done_text, CHECKS_CHANGED)
+    return run_bulk(
+        lambda check_id: check_desk.rerender(db.session(), check_id),
+        lambda n: ngettext("%(num)s check queued for rendering.", "%(num)s checks queued for rendering.", n),
+        _("Tick the checks to re-render first."), CHECKS_CHANGED,
+    )
 
 
 @bp.post("/ui/checks/<int:check_id>/render")

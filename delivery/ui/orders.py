@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
-from markupsafe import escape
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from htmx_flask import make_response
@@ -11,6 +10,7 @@ from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import imports, listing, order_desk, waiting
 from delivery.ui import bp, labels
+from delivery.ui.bulk import run_bulk
 from delivery.ui.forms import DispatchForm, ImportForm
 from delivery.ui.render import page, wants_fragment
 
@@ -69,69 +69,40 @@ def order_dispatch():
     return response, (422 if form.errors else status)
 
 
-@bp.post("/ui/orders/<int:order_id>/complete")
-def order_complete(order_id: int):
-    """Complete an assigned order; its courier is free again."""
+def _row_action(order_id: int, act, done_message):
+    """Run `act(session, order_id)` on one row and answer with that row (or a flash and a redirect)."""
     try:
-        order = order_desk.complete(db.session(), order_id)
+        order = act(db.session(), order_id)
         message = None
     except ApiError as error:
         order, message = order_desk.get_order(db.session(), order_id), error.message
     if not wants_fragment():
-        flash(labels.message(message) if message else _("%(order)s completed.", order=labels.shown(order)))
+        flash(labels.message(message) if message else done_message(order))
         return redirect(request.referrer or url_for("ui.orders"))
     # Only the row changes: reloading the table here would throw away the keyboard focus.
     return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
 
 
-def selected_ids() -> list[int]:
-    """The ticked rows' ids of a bulk action, in the order shown, without repeats or junk."""
-    return list(dict.fromkeys(int(v) for v in request.form.getlist("ids") if v.isdigit()))[:200]
-
-
-def bulk_reply(done: int, failures: list[str], done_text: str, trigger: str | None):
-    """What a bulk action says: how many succeeded, and each row that did not with why."""
-    failed = ngettext("%(num)s could not: %(why)s", "%(num)s could not: %(why)s", len(failures),
-                      why="; ".join(failures)) if failures else ""
-    text = " ".join(part for part in (done_text, failed) if part)
-    if not wants_fragment():
-        flash(text)
-        return redirect(request.referrer or url_for("ui.home"))
-    role = "alert" if failures else "status"
-    body = f'<span role="{role}" class="{"error" if failures else "flash"}">{escape(text)}</span>'
-    return make_response(body, trigger=trigger if done else None)
+@bp.post("/ui/orders/<int:order_id>/complete")
+def order_complete(order_id: int):
+    """Complete an assigned order; its courier is free again."""
+    return _row_action(order_id, order_desk.complete, lambda o: _("%(order)s completed.", order=labels.shown(o)))
 
 
 @bp.post("/ui/orders/complete-selected")
 def orders_complete_selected():
     """Complete every ticked order; say how many were completed and which could not be, and why."""
-    done, failures = 0, []
-    for order_id in selected_ids():
-        try:
-            order_desk.complete(db.session(), order_id)
-            done += 1
-        except ApiError as error:
-            failures.append(f"{order_id}: {labels.message(error.message)}")
-    done_text = ngettext("%(num)s order completed.", "%(num)s orders completed.", done) if done else ""
-    if not done and not failures:
-        done_text = _("Tick the orders to complete first.")
-    return bulk_reply(done, failures, done_text, ORDERS_CHANGED)
+    return run_bulk(
+        lambda order_id: order_desk.complete(db.session(), order_id),
+        lambda n: ngettext("%(num)s order completed.", "%(num)s orders completed.", n),
+        _("Tick the orders to complete first."), ORDERS_CHANGED,
+    )
 
 
 @bp.post("/ui/orders/<int:order_id>/cancel")
 def order_cancel(order_id: int):
     """Cancel a waiting order; an order assigned meanwhile says so and stays."""
-    try:
-        order = waiting.cancel(db.session(), order_id)
-        message = None
-    except ApiError as error:
-        if error.status == 404:
-            raise
-        order, message = order_desk.get_order(db.session(), order_id), error.message
-    if not wants_fragment():
-        flash(labels.message(message) if message else _("%(order)s cancelled.", order=labels.shown(order)))
-        return redirect(request.referrer or url_for("ui.orders"))
-    return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
+    return _row_action(order_id, waiting.cancel, lambda o: _("%(order)s cancelled.", order=labels.shown(o)))
 
 
 @bp.route("/ui/orders/import", methods=["GET", "POST"])

@@ -224,7 +224,12 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   }
   var ticked = [];
   target.querySelectorAll("input[data-select]:checked").forEach(function (box) { ticked.push(box.value); });
-  target._live = { fresh: fresh, focus: focus, ticked: ticked, sigs: after };
+  var opened = [];  // an open trip (or any <details>) stays open
+  target.querySelectorAll("details[open]").forEach(function (details) {
+    opened.push(details.id ? "#" + CSS.escape(details.id) : details.hasAttribute("data-trip") ?
+      "details[data-trip='" + CSS.escape(details.getAttribute("data-trip")) + "']" : null);
+  });
+  target._live = { fresh: fresh, focus: focus, ticked: ticked, sigs: after, opened: opened };
 });
 
 function refocus(target, focus) {
@@ -251,6 +256,10 @@ document.addEventListener("htmx:afterSwap", function (event) {
   if (!live) return;
   target._live = null;
   target._rowSigs = live.sigs;
+  live.opened.forEach(function (selector) {
+    var details = selector && target.querySelector(selector);
+    if (details) details.open = true;
+  });
   live.ticked.forEach(function (value) {
     var box = target.querySelector("input[data-select][value='" + CSS.escape(value) + "']");
     if (box) box.checked = true;

@@ -25,3 +25,13 @@ def test_a_change_gives_a_new_fragment(signed_in, demo):
     changed = signed_in.get("/ui/orders", headers={**HX, "If-None-Match": etag})
     assert changed.status_code == 200 and "Borscht" in changed.get_data(as_text=True)
     assert changed.headers["ETag"] != etag
+
+
+def test_a_planned_day_renders_the_same_twice(signed_in, demo):
+    """A timeline with trips is stable between polls (no row order left to chance), so polls get 304."""
+    response = signed_in.post("/ui/plan", data={"date": "2026-05-01"}, headers=HX)
+    assert response.status_code in (200, 202)
+    first = signed_in.get("/ui/plan?date=2026-05-01", headers=HX)
+    assert "data-trip=" in first.get_data(as_text=True)
+    again = signed_in.get("/ui/plan?date=2026-05-01", headers={**HX, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304

@@ -371,6 +371,12 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     button.setAttribute("aria-busy", "true");
   });
   elt._busyButtons = buttons;
+  // The region being replaced says it is loading too (a filter, a pager link); a single row does not.
+  var target = event.detail.target;
+  if (target && target.tagName !== "TR" && target.hasAttribute("data-live")) {
+    target.setAttribute("aria-busy", "true");
+    elt._busyTarget = target;
+  }
 });
 
 document.addEventListener("htmx:afterRequest", function (event) {
@@ -381,6 +387,10 @@ document.addEventListener("htmx:afterRequest", function (event) {
       button.removeAttribute("aria-busy");
     });
     elt._busyButtons = null;
+  }
+  if (elt && elt._busyTarget) {
+    elt._busyTarget.removeAttribute("aria-busy");
+    elt._busyTarget = null;
   }
   if (event.detail.successful) {
     var box = document.getElementById("request-alert");

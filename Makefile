@@ -22,7 +22,7 @@ PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: install install-dev migrate seed run worker web test test-sqlite test-postgres test-browser bench clean messages
+.PHONY: install install-dev migrate seed run worker web test test-sqlite test-postgres test-browser test-browser-postgres bench clean messages
 
 # The pages' translations: .po files in the repository, .mo compiled here (never committed).
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
@@ -81,6 +81,8 @@ test: install-dev
 	    $(MAKE) --no-print-directory test-postgres; \
 	else echo "skipping the PostgreSQL + Redis pass: set TEST_DATABASE_URL (CI runs it)"; fi
 	$(MAKE) --no-print-directory test-browser
+	@if [ -n "$$CI" ] || [ -n "$$TEST_DATABASE_URL" ]; then \
+	    $(MAKE) --no-print-directory test-browser-postgres; fi
 
 test-sqlite: install-dev
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m "not browser"
@@ -97,6 +99,12 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 test-browser: install-dev $(AXE)
 	TEST_DATABASE_URL= TEST_REDIS_URL= $(PYTEST) -m browser tests/browser
+
+# The dispatcher's flows in the browser on PostgreSQL + Redis (a throwaway database, Huey on Redis);
+# the layout and accessibility pass (test_screens.py) runs on SQLite only.
+test-browser-postgres: install-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_ADMIN_URL)} TEST_REDIS_URL=$${TEST_REDIS_URL:-$(REDIS_TEST_URL)} \
+	    $(PYTEST) -m browser tests/browser/test_dispatcher_day.py tests/browser/test_console_live.py
 
 # bench.api drives the server with wrk (Debian's package).
 bench: install-dev

@@ -18,6 +18,7 @@ BENCHMARKS = {
     "dispatch_bursts": "bench.dispatch_bursts",
     "receipts": "bench.receipts",
     "faults": "bench.faults",
+    "console": "bench.console",
 }
 
 

@@ -49,6 +49,10 @@ function comparable(html) {
   parsed.content.querySelectorAll("input[name='csrf_token']").forEach(function (input) {
     input.removeAttribute("value");
   });
+  parsed.content.querySelectorAll("time").forEach(function (time) {  // localised in place (localTimes)
+    time.textContent = "";
+    time.removeAttribute("title");
+  });
   return parsed.innerHTML;
 }
 
@@ -119,7 +123,26 @@ function districtPickers(root) {
   });
 }
 
+// Times arrive in UTC as <time datetime="...Z">; they are shown in the browser's time zone, with its
+// name ("30.11, 13:31 GMT+5"), in the page's language; the full date is the tooltip.
+var shortTime = null, fullTime = null;
+function localTimes(root) {
+  if (!root || !root.querySelectorAll || typeof Intl === "undefined") return;
+  if (!shortTime) {
+    var lang = document.documentElement.lang || undefined;
+    shortTime = new Intl.DateTimeFormat(lang, { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+    fullTime = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "long" });
+  }
+  root.querySelectorAll("time[data-local]").forEach(function (el) {
+    var moment = new Date(el.getAttribute("datetime"));
+    if (isNaN(moment)) return;
+    el.textContent = shortTime.format(moment);
+    el.title = fullTime.format(moment);
+  });
+}
+
 function enhance(root) {
+  localTimes(root);
   placeBars(root);
   scrollableTables(root);
   districtPickers(root);
@@ -150,7 +173,236 @@ document.addEventListener("htmx:afterSwap", function (event) {
   if (focus) focus.focus();
 });
 
-// Polls (hx-trigger="every ...") skip their request while the tab is hidden (no eval in hx-trigger: CSP).
+// Live regions (data-live) poll every second (hx-trigger "every 1s"); the server answers 304 while
+// nothing changed. Polls pause while the tab is hidden. A refresh of the region itself (a poll, or an
+// action's event) marks the rows that are new or changed for a moment, and keeps what the dispatcher
+// was doing: ticked rows stay ticked, and the keyboard stays on the same control of the same row.
 document.addEventListener("htmx:confirm", function (event) {
-  if (document.visibilityState !== "visible" && isPoll(event)) event.preventDefault();
+  if (isPoll(event) && document.visibilityState !== "visible") event.preventDefault();
+});
+
+// A row's markup as the server wrote it: times are localised in place, CSRF tokens change on every render.
+function rowSignatures(root) {
+  var sigs = {};
+  root.querySelectorAll("tr[id]").forEach(function (row) {
+    sigs[row.id] = row.innerHTML
+      .replace(/<time\b[^>]*?datetime="([^"]*)"[^>]*>[\s\S]*?<\/time>/g, "<time $1>")
+      .replace(/(name="csrf_token"[^>]*?value=")[^"]*/g, "$1")
+      .replace(/\s+(checked|class="[^"]*")/g, "")
+      .replace(/\s+/g, " ");
+  });
+  return sigs;
+}
+
+function snapshotLive(root) {
+  root.querySelectorAll("[data-live]").forEach(function (region) {
+    if (!region._rowSigs) region._rowSigs = rowSignatures(region);
+  });
+}
+snapshotLive(document);  // app.js is deferred: the page is parsed, times not yet localised
+
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail.target;
+  if (!target || !target.hasAttribute || !target.hasAttribute("data-live") || !event.detail.shouldSwap) return;
+  if (typeof event.detail.serverResponse !== "string") return;
+  var incoming = document.createElement("template");
+  incoming.innerHTML = event.detail.serverResponse;
+  var before = target._rowSigs || rowSignatures(target);
+  var after = rowSignatures(incoming.content);
+  var selfRefresh = event.detail.requestConfig && event.detail.requestConfig.elt === target;
+  var fresh = [];
+  if (selfRefresh) {
+    Object.keys(after).forEach(function (id) { if (before[id] !== after[id]) fresh.push(id); });
+  }
+  var active = document.activeElement;
+  var focus = null;
+  if (active && active !== document.body && target.contains(active)) {
+    var row = active.closest("tr[id]");
+    focus = { id: active.id, row: row && row.id, tag: active.tagName, label: active.getAttribute("aria-label"),
+              name: active.getAttribute("name"), value: active.getAttribute("value"),
+              text: active.textContent.trim() };
+  }
+  var ticked = [];
+  target.querySelectorAll("input[data-select]:checked").forEach(function (box) { ticked.push(box.value); });
+  var opened = [];  // an open trip (or any <details>) stays open
+  target.querySelectorAll("details[open]").forEach(function (details) {
+    opened.push(details.id ? "#" + CSS.escape(details.id) : details.hasAttribute("data-trip") ?
+      "details[data-trip='" + CSS.escape(details.getAttribute("data-trip")) + "']" : null);
+  });
+  target._live = { fresh: fresh, focus: focus, ticked: ticked, sigs: after, opened: opened };
+});
+
+function refocus(target, focus) {
+  var found = focus.id ? document.getElementById(focus.id) : null;
+  var row = focus.row ? document.getElementById(focus.row) : null;
+  if (!found && row) {
+    row.querySelectorAll(focus.tag).forEach(function (el) {
+      if (!found && el.getAttribute("aria-label") === focus.label && el.getAttribute("name") === focus.name &&
+          el.getAttribute("value") === focus.value) found = el;
+    });
+    if (!found) found = row.querySelector("th[scope='row']");
+  }
+  if (!found && !row) {  // outside the rows (the pager, say): the same kind of control with the same text
+    target.querySelectorAll(focus.tag).forEach(function (el) {
+      if (!found && el.textContent.trim() === focus.text) found = el;
+    });
+  }
+  if (found && target.contains(found)) found.focus({ preventScroll: true });
+}
+
+document.addEventListener("htmx:afterSwap", function (event) {
+  var target = event.detail.target;
+  var live = target && target._live;
+  if (!live) return;
+  target._live = null;
+  target._rowSigs = live.sigs;
+  live.opened.forEach(function (selector) {
+    var details = selector && target.querySelector(selector);
+    if (details) details.open = true;
+  });
+  live.ticked.forEach(function (value) {
+    var box = target.querySelector("input[data-select][value='" + CSS.escape(value) + "']");
+    if (box) box.checked = true;
+  });
+  target.dispatchEvent(new Event("change", { bubbles: true }));  // selection counts follow
+  live.fresh.forEach(function (id) {
+    var row = document.getElementById(id);
+    if (!row) return;
+    row.classList.add("row-fresh");
+    setTimeout(function () { row.classList.remove("row-fresh"); }, 3000);
+  });
+  if (live.focus && (!document.activeElement || document.activeElement === document.body)) refocus(target, live.focus);
+});
+
+// Failures speak. A request that fails (an error status htmx does not swap, a network error, a
+// timeout) is announced in #request-alert with Retry; a filter form goes back to what the table
+// shows. While a request is in flight its button is disabled and busy. A form's own validation
+// (422, 409) is swapped in place by htmx and never comes here.
+function formValues(form) {
+  var values = [];
+  form.querySelectorAll("input, select, textarea").forEach(function (field) {
+    if (field.type === "file" || field.name === "csrf_token") return;
+    values.push([field, field.type === "checkbox" || field.type === "radio" ? field.checked : field.value]);
+  });
+  return values;
+}
+function restoreValues(values) {
+  values.forEach(function (pair) {
+    if (pair[0].type === "checkbox" || pair[0].type === "radio") pair[0].checked = pair[1];
+    else pair[0].value = pair[1];
+  });
+}
+function shownFilters(root) {
+  root.querySelectorAll("form[hx-get]").forEach(function (form) { form._shown = formValues(form); });
+}
+document.addEventListener("DOMContentLoaded", function () { shownFilters(document); });
+document.addEventListener("htmx:load", function (event) { if (event.detail.elt.querySelectorAll) shownFilters(event.detail.elt); });
+
+var failed = null;  // what Retry sends again: {elt, values, type}
+
+function sourceOf(event) {
+  var detail = event.detail || {};
+  return detail.elt || (detail.requestConfig && detail.requestConfig.elt);
+}
+
+function showAlert(kind, code, retry) {
+  var box = document.getElementById("request-alert");
+  if (!box) return;
+  box.querySelector(".request-alert-text").textContent = (box.getAttribute("data-" + kind) || "").replace("{code}", code || "");
+  box.querySelector("[data-retry]").hidden = !retry;
+  box.hidden = false;
+}
+function hideAlert(kind) {
+  var box = document.getElementById("request-alert");
+  if (box && !box.hidden && (!kind || box.getAttribute("data-kind") === kind)) box.hidden = true;
+}
+
+function requestFailed(event, kind) {
+  var elt = sourceOf(event);
+  var xhr = event.detail && event.detail.xhr;
+  var code = xhr && xhr.status;
+  var box = document.getElementById("request-alert");
+  if (isPoll(event)) {
+    // A poll tries again by itself each second: one quiet notice, cleared by the next success.
+    showAlert("live-failed", code, false);
+    if (box) box.setAttribute("data-kind", "live");
+    return;
+  }
+  var form = elt && (elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form"));
+  var attempted = form ? form._attempted : null;
+  if (form && form.hasAttribute("hx-get") && form._shown) restoreValues(form._shown);  // what the table shows
+  var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+  failed = { elt: elt, values: attempted, type: (trigger && trigger.type) || (form ? "submit" : "click") };
+  if (kind === "server") kind = code >= 500 ? "server" : "refused";
+  showAlert(kind, code, code !== 403);
+  if (box) box.setAttribute("data-kind", "request");
+}
+
+document.addEventListener("htmx:responseError", function (event) { requestFailed(event, "server"); });
+document.addEventListener("htmx:sendError", function (event) { requestFailed(event, "network"); });
+document.addEventListener("htmx:timeout", function (event) { requestFailed(event, "timeout"); });
+
+document.addEventListener("click", function (event) {
+  var box = document.getElementById("request-alert");
+  if (!box || !box.contains(event.target)) return;
+  if (event.target.closest("[data-dismiss]")) { box.hidden = true; return; }
+  if (event.target.closest("[data-retry]") && failed) {
+    var again = failed;
+    failed = null;
+    box.hidden = true;
+    if (again.values) restoreValues(again.values);
+    if (again.elt && again.elt.isConnected) {
+      var form = again.elt.tagName === "FORM" ? again.elt : null;
+      if (form && again.type === "submit") htmx.trigger(form, "submit");
+      else htmx.trigger(again.elt, again.type === "change" ? "change" : again.type);
+    }
+  }
+});
+
+document.addEventListener("htmx:beforeRequest", function (event) {
+  if (isPoll(event)) return;
+  var elt = sourceOf(event);
+  if (!elt) return;
+  var form = elt.tagName === "FORM" ? elt : elt.closest && elt.closest("form");
+  if (form) form._attempted = formValues(form);
+  var buttons = form ? form.querySelectorAll("button[type='submit'], button:not([type])") : (elt.tagName === "BUTTON" ? [elt] : []);
+  buttons.forEach(function (button) {
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+  });
+  elt._busyButtons = buttons;
+  // The region being replaced says it is loading too (a filter, a pager link); a single row does not.
+  var target = event.detail.target;
+  if (target && target.tagName !== "TR" && target.hasAttribute("data-live")) {
+    target.setAttribute("aria-busy", "true");
+    elt._busyTarget = target;
+  }
+});
+
+document.addEventListener("htmx:afterRequest", function (event) {
+  var elt = sourceOf(event);
+  if (elt && elt._busyButtons) {
+    elt._busyButtons.forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+    elt._busyButtons = null;
+  }
+  if (elt && elt._busyTarget) {
+    elt._busyTarget.removeAttribute("aria-busy");
+    elt._busyTarget = null;
+  }
+  if (event.detail.successful) {
+    var box = document.getElementById("request-alert");
+    if (box && !box.hidden && (isPoll(event) ? box.getAttribute("data-kind") === "live" : true)) box.hidden = true;
+    var form = elt && elt.tagName === "FORM" && elt.hasAttribute("hx-get") ? elt : null;
+    if (form) form._shown = formValues(form);
+  }
+});
+
+// A bulk action that went through clears the ticks it acted on (the table refreshes by itself).
+document.addEventListener("htmx:afterRequest", function (event) {
+  var form = sourceOf(event);
+  if (!form || !form.classList || !form.classList.contains("bulk") || !event.detail.successful) return;
+  document.querySelectorAll("input[data-select][form='" + form.id + "']").forEach(function (box) { box.checked = false; });
 });

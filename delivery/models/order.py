@@ -21,10 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from delivery.domain.order_status import ORDER_STATUSES, WITHOUT_COURIER
 from delivery.extensions import db
 from delivery.models.types import BigId
 
-ORDER_STATUSES = ("new", "assigned", "completed")
+__all__ = ["ORDER_STATUSES", "Order", "Trip"]
 
 
 class Trip(db.Model):
@@ -54,10 +55,10 @@ class Order(db.Model):
 
     __tablename__ = "orders"
     __table_args__ = (
-        CheckConstraint("status IN ('new', 'assigned', 'completed')", name="status"),
+        CheckConstraint(f"status IN {ORDER_STATUSES!r}", name="status"),
         CheckConstraint("weight > 0", name="weight_positive"),
         CheckConstraint("cost >= 0", name="cost_not_negative"),
-        CheckConstraint("status = 'new' OR courier_id IS NOT NULL", name="courier_when_taken"),
+        CheckConstraint(f"status IN {WITHOUT_COURIER!r} OR courier_id IS NOT NULL", name="courier_when_taken"),
         CheckConstraint(
             "(status = 'completed') = (completed_at IS NOT NULL)", name="completed_at_iff_completed"
         ),
@@ -82,6 +83,8 @@ class Order(db.Model):
     district_id: Mapped[int] = mapped_column(Integer, ForeignKey("districts.id"), nullable=False)
     delivery_hours: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     cost: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Where to deliver: typed on the dispatch form; neither API knows it.
+    address: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="new")
     courier_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("couriers.id"))
     trip_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("trips.id"))

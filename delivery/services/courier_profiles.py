@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from delivery.domain.intervals import parse_interval
 from delivery.errors import ApiError
 from delivery.models import COURIER_TYPES, Courier, CourierDistrict, District, Order, Trip
-from delivery.services import dispatch, lavka_couriers
+from delivery.services import courier_now, dispatch, lavka_couriers, waiting
 from delivery.services import districts as district_service
 
 
@@ -95,23 +95,13 @@ def update_courier(
         courier.districts.clear()
         session.flush()
         courier.districts.extend(CourierDistrict(position=n, district_id=i) for n, i in enumerate(ids))
+        session.flush()
+        waiting.assign_to_couriers(session, [courier.id])  # a new district may have an order waiting
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return courier
-
-
-def active_order(session: Session, courier_id: int) -> Order | None:
-    """The courier's assigned, uncompleted order, if any: a live-dispatched one, else the planned
-    delivery that comes first (by trip date and planned minute)."""
-    return session.scalar(
-        select(Order)
-        .outerjoin(Trip, Order.trip_id == Trip.id)
-        .where(Order.courier_id == courier_id, Order.status == "assigned")
-        .order_by(Order.trip_id.is_not(None), Trip.date, Order.planned_minute, Order.assigned_at, Order.id)
-        .limit(1)
-    )
 
 
 def trips_on(session: Session, courier_id: int, day: date) -> list[Trip]:
@@ -138,6 +128,7 @@ class CourierCard:
     rating: int | None
     day: date
     trips: list[Trip] = field(default_factory=list)
+    next_trip: tuple[date, int] | None = None  # (date, start minute) of a trip not started yet
 
 
 def card(session: Session, courier_id: int, *, start: date, end: date, day: date) -> CourierCard:
@@ -146,14 +137,13 @@ def card(session: Session, courier_id: int, *, start: date, end: date, day: date
     courier = get_courier(session, courier_id)
     live = dispatch.courier_card(session, courier.uuid)
     meta = lavka_couriers.meta_info(session, courier_id, start, end) if end > start else {}
-    order = None
-    if live["active_order"] is not None:
-        order = session.scalar(select(Order).where(Order.uuid == live["active_order"]["order_id"]))
-    # A planned trip's order keeps the courier busy too (dispatch.md), though it is not the live one.
-    order = order or active_order(session, courier_id)
+    # Busy now: the live order, or an order of the trip under way; a later trip is the next trip.
+    now = courier_now.local_now()
+    order = courier_now.current_order(session, courier_id, now)
     return CourierCard(
         courier=courier,
         busy=order is not None,
+        next_trip=courier_now.next_trips(session, [courier_id], now).get(courier_id),
         active_order=order,
         avg_complete=live["avg_order_complete_time"],
         avg_day_orders=live["avg_day_orders"],

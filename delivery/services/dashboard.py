@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from delivery.services import listing, task_monitor
+from delivery.services import courier_now, listing, task_monitor
 from delivery.models import CHECK_STATUSES, ORDER_STATUSES, Check, Courier, Order
 
 
@@ -35,7 +35,7 @@ def counts(session: Session, day: date) -> Counts:
     """
     result = Counts(day=day)
     result.couriers = session.scalar(select(func.count()).select_from(Courier)) or 0
-    busy = exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
+    busy = courier_now.busy_now(courier_now.local_now())  # as the couriers page's "busy" filter
     result.couriers_busy = session.scalar(select(func.count()).select_from(Courier).where(busy)) or 0
     by_status = dict(session.execute(
         select(Order.status, func.count()).where(listing.order_on_day(day)).group_by(Order.status)

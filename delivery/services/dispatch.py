@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, BigInteger, Integer, Uuid, bindparam, exists, func, select, text, update
+from sqlalchemy import ARRAY, JSON, BigInteger, Integer, Uuid, bindparam, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, District, Order
+from delivery.services import waiting
 from delivery.services.clock import utcnow
 from delivery.services.courier_stats import card_stats
 from delivery.services.districts import ensure_names
@@ -43,6 +44,7 @@ def register_courier(session: Session, name: str, districts: Sequence[str]) -> d
         ]
         session.add(courier)
         session.flush()
+        waiting.assign_to_couriers(session, [courier.id])  # an order waiting in its districts
         result = {"id": courier.uuid, "name": name, "districts": list(districts)}
     return result
 
@@ -126,6 +128,9 @@ def _free_courier_query(district_id: int):
 # fitting courier instead of sorting every free courier of the district (3 ms -> 0.1 ms at 1500).
 LONGEST_FREE = (Courier.active_order_id, Courier.free_since.asc().nulls_last(), Courier.id)
 
+# What an order dispatched without details gets (the API's orders; the page may say more).
+ORDER_DEFAULTS: dict[str, Any] = {"weight": 1.0, "cost": 0, "delivery_hours": [], "address": None}
+
 # PostgreSQL: the whole dispatch is this one statement, run on its own (autocommit: it is its own
 # transaction). `picked` locks the longest-free courier of the district, skipping rows other
 # transactions hold; `new_order` stores the order assigned to it; `taken` marks the courier busy. The
@@ -150,8 +155,9 @@ picked AS (
 ),
 new_order AS (
     INSERT INTO orders (uuid, name, district_id, status, courier_id, assigned_at, weight, cost,
-                        delivery_hours)
-    SELECT :uuid, :name, (SELECT id FROM district), 'assigned', picked.id, :now, 1.0, 0, '[]'
+                        delivery_hours, address)
+    SELECT :uuid, :name, (SELECT id FROM district), 'assigned', picked.id, :now, :weight, :cost,
+           :delivery_hours, :address
     FROM picked
     ON CONFLICT DO NOTHING
     RETURNING id, courier_id
@@ -169,7 +175,8 @@ SELECT (SELECT id FROM district) AS district_id, (SELECT id FROM picked) AS cour
 def _dispatch_statement(skip: str):
     return (
         text(_DISPATCH_SQL.format(skip=skip))
-        .bindparams(bindparam("uuid", type_=Uuid), bindparam("tried", type_=ARRAY(BigInteger)))
+        .bindparams(bindparam("uuid", type_=Uuid), bindparam("tried", type_=ARRAY(BigInteger)),
+                    bindparam("delivery_hours", type_=JSON))
         .columns(district_id=Integer, courier_id=BigInteger, courier_uuid=Uuid)
     )
 
@@ -183,11 +190,18 @@ _DISPATCH_SKIP_LOCKED = _dispatch_statement("SKIP LOCKED")
 _DISPATCH_WAIT = _dispatch_statement("")
 
 
-def dispatch_order(session: Session, name: str, district: str) -> dict[str, Any]:
-    """Store the order assigned to the free courier of its district; 409 and nothing stored if none."""
+def dispatch_order(
+    session: Session, name: str, district: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Store the order assigned to the free courier of its district; 409 and nothing stored if none.
+
+    `details` (weight, cost, delivery_hours, address) come from the orders page; the API leaves the
+    defaults (dispatch.md: a dispatch order weighs 1, costs 0, has no hours).
+    """
+    values = {**ORDER_DEFAULTS, **(details or {})}
     engine = autocommit_engine(session)
     if engine is None:
-        return _dispatch_sqlite(session, name, district)
+        return _dispatch_sqlite(session, name, district, values)
     tried: list[int] = []
     statements = [_DISPATCH_SKIP_LOCKED, _DISPATCH_WAIT]
     with engine.connect() as connection:
@@ -195,6 +209,7 @@ def dispatch_order(session: Session, name: str, district: str) -> dict[str, Any]
             order_uuid = uuid.uuid4()
             district_id, courier_id, courier_uuid = connection.execute(statements[0], {
                 "district": district, "name": name, "uuid": order_uuid, "now": utcnow(), "tried": tried,
+                **values,
             }).one()
             if district_id is None:
                 break  # nobody serves a district no courier named
@@ -208,7 +223,7 @@ def dispatch_order(session: Session, name: str, district: str) -> dict[str, Any]
     raise no_free_courier(district)
 
 
-def _dispatch_sqlite(session: Session, name: str, district: str) -> dict[str, Any]:
+def _dispatch_sqlite(session: Session, name: str, district: str, values: dict[str, Any]) -> dict[str, Any]:
     # BEGIN IMMEDIATE (write_transaction) serialises the writers: no rival can take the courier
     # between the pick and the update.
     with write_transaction(session):
@@ -224,8 +239,7 @@ def _dispatch_sqlite(session: Session, name: str, district: str) -> dict[str, An
             Order.__table__.insert()
             .values(
                 uuid=order_uuid, name=name, district_id=district_id, status="assigned",
-                courier_id=courier_id, assigned_at=utcnow(), weight=1.0, cost=0,
-                delivery_hours=[],
+                courier_id=courier_id, assigned_at=utcnow(), **values,
             )
             .returning(Order.__table__.c.id)
         )
@@ -281,6 +295,7 @@ def complete_order(session: Session, order_uuid: uuid.UUID) -> dict[str, Any]:
             .values(active_order_id=None)
         )
         free_if_idle(session, {courier_id: now})
+        waiting.assign_to_couriers(session, [courier_id])  # the page's orders waiting for a free courier
         courier_uuid = session.scalar(select(Courier.uuid).where(Courier.id == courier_id))
     _queue_stats_refresh(courier_id)
     return {"order_id": order_uuid, "courier_id": courier_uuid, "status": COMPLETED, "completed_at": now}

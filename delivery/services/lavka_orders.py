@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, lazyload
 from delivery.domain.lavka_time import format_instant
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
-from delivery.services import bulk, dispatch, districts
+from delivery.services import bulk, dispatch, districts, waiting
 from delivery.services.clock import utcnow
 from delivery.services.tx import autocommit_engine, read_rows, write_transaction
 
@@ -165,6 +165,7 @@ def complete_orders(
             # to the back of the queue.
             now = utcnow()
             dispatch.free_if_idle(session, {cid: min(when, now) for cid, when in finished.items()})
+            waiting.assign_to_couriers(session, finished)  # the page's orders waiting for a free courier
         result = [order_dto(o) for o in done]
     return result
 

@@ -6,11 +6,12 @@ as something unexpected: an unknown value simply filters nothing.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from delivery.jsontext import fits_int64
@@ -27,6 +28,7 @@ from delivery.models import (
     Printer,
     Trip,
 )
+from delivery.services import courier_now
 
 T = TypeVar("T")
 PER_PAGE = 20
@@ -92,6 +94,21 @@ def _paginate(session: Session, query: Select, page: int, per_page: int, filters
     return Page(items=items, total=total, page=page, per_page=per_page, filters=filters)
 
 
+def search_text(args: dict[str, str]) -> str:
+    """The free-text search of a table (`q`), trimmed and bounded."""
+    return " ".join((args.get("q") or "").split())[:100]
+
+
+def _matching(text: str, id_column, name_column, unnamed: str):
+    """Rows whose id is `text` (a number, or "Order 12" as an unnamed row shows) or whose name contains it."""
+    match = re.fullmatch(rf"(?:{unnamed}\s*)?#?(\d{{1,18}})", text, re.IGNORECASE)
+    conditions = [id_column == int(match.group(1))] if match else []
+    if name_column is not None:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(name_column.ilike(f"%{escaped}%", escape="\\"))
+    return or_(*conditions) if conditions else false()
+
+
 def districts(session: Session) -> list[District]:
     """Every district by name, for the filter menus and forms."""
     return list(session.scalars(select(District).order_by(District.name)))
@@ -103,8 +120,8 @@ def printers(session: Session) -> list[Printer]:
 
 
 def _busy_clause():
-    # Busy means an assigned, uncompleted order, whichever door assigned it (dispatch.md).
-    return exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
+    # Busy on the pages means busy now: a live order, or inside a planned trip at this minute.
+    return courier_now.busy_now(courier_now.local_now())
 
 
 def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> Page[Courier]:
@@ -112,7 +129,10 @@ def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -
     ctype = args.get("type", "") if args.get("type") in COURIER_TYPES else ""
     district = _int_or_none(args.get("district"))
     state = args.get("state", "") if args.get("state") in ("free", "busy") else ""
+    text = search_text(args)
     query = select(Courier).order_by(Courier.id)
+    if text:
+        query = query.where(_matching(text, Courier.id, Courier.name, "courier"))
     if ctype:
         query = query.where(Courier.type == ctype)
     if district is not None:
@@ -123,18 +143,13 @@ def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -
         query = query.where(_busy_clause())
     elif state == "free":
         query = query.where(~_busy_clause())
-    filters = {"type": ctype, "district": "" if district is None else str(district), "state": state}
+    filters = {"q": text, "type": ctype, "district": "" if district is None else str(district), "state": state}
     return _paginate(session, query, _page_number(args.get("page")), per_page, filters)
 
 
 def busy_courier_ids(session: Session, courier_ids: list[int]) -> set[int]:
-    """Which of these couriers carry an assigned, uncompleted order."""
-    if not courier_ids:
-        return set()
-    rows = session.scalars(
-        select(Order.courier_id).where(Order.courier_id.in_(courier_ids), Order.status == "assigned")
-    )
-    return set(rows)
+    """Which of these couriers are busy now (a live order, or inside a planned trip)."""
+    return courier_now.busy_ids(session, courier_ids, courier_now.local_now())
 
 
 def order_on_day(day: date):
@@ -156,7 +171,10 @@ def orders(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> 
     status = args.get("status", "") if args.get("status") in ORDER_STATUSES else ""
     district = _int_or_none(args.get("district"))
     day = parse_date(args.get("date"))
+    text = search_text(args)
     query = select(Order).order_by(Order.id.desc())
+    if text:
+        query = query.where(_matching(text, Order.id, Order.name, "order"))
     if status:
         query = query.where(Order.status == status)
     if district is not None:
@@ -164,6 +182,7 @@ def orders(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> 
     if day is not None:
         query = query.where(order_on_day(day))
     filters = {
+        "q": text,
         "status": status,
         "district": "" if district is None else str(district),
         "date": day.isoformat() if day else "",
@@ -177,7 +196,10 @@ def checks(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> 
     ctype = args.get("type", "") if args.get("type") in CHECK_TYPES else ""
     # `failed` is no status of its own (receipts.md): a new check whose renders gave up.
     status = args.get("status", "") if args.get("status") in (*CHECK_STATUSES, "failed") else ""
+    text = search_text(args)
     query = select(Check).order_by(Check.id.desc())
+    if text:  # a check by its id, or every check of an order id
+        query = query.where(or_(_matching(text, Check.id, None, "check"), _matching(text, Check.order_id, None, "order")))
     if printer is not None:
         query = query.where(Check.printer_id == printer)
     if ctype:
@@ -186,5 +208,5 @@ def checks(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> 
         query = query.where(Check.status == "new", Check.failed_at.is_not(None))
     elif status:
         query = query.where(Check.status == status)
-    filters = {"printer": "" if printer is None else str(printer), "type": ctype, "status": status}
+    filters = {"q": text, "printer": "" if printer is None else str(printer), "type": ctype, "status": status}
     return _paginate(session, query, _page_number(args.get("page")), per_page, filters)

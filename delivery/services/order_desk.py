@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
-from delivery.models import Courier, Order
+from delivery.models import Courier, District, Order
 from delivery.services import dispatch as live
+from delivery.services import waiting
 
 
 @dataclass
@@ -23,6 +24,7 @@ class DispatchOutcome:
     message: str
     order: Order | None = None
     courier: Courier | None = None
+    waiting: bool = False  # kept for the next free courier of its district
 
 
 def get_order(session: Session, order_id: int) -> Order:
@@ -33,12 +35,24 @@ def get_order(session: Session, order_id: int) -> Order:
     return order
 
 
-def dispatch(session: Session, name: str, district: str) -> DispatchOutcome:
-    """Hand a new order to a free courier of its district; say who got it or why nobody did."""
+def dispatch(
+    session: Session, name: str, district: str, details: dict | None = None, keep_waiting: bool = False
+) -> DispatchOutcome:
+    """Hand a new order to a free courier of its district; say who got it or why nobody did.
+
+    With `keep_waiting`, an order no courier can take now is kept as waiting instead of dropped;
+    it may even be taken at once by a courier freed meanwhile.
+    """
     try:
-        result = live.dispatch_order(session, name, district)
+        result = live.dispatch_order(session, name, district, details=details)
     except ApiError as error:
-        return DispatchOutcome(ok=False, message=error.message)
+        district_id = session.scalar(select(District.id).where(District.name == district))
+        if not keep_waiting or error.status != 409 or district_id is None:
+            return DispatchOutcome(ok=False, message=error.message)
+        order = waiting.keep(session, name=name, district_id=district_id, details=details or {})
+        if order.courier is not None:
+            return DispatchOutcome(ok=True, order=order, courier=order.courier, message="")
+        return DispatchOutcome(ok=True, order=order, waiting=True, message="")
     order = session.scalar(select(Order).where(Order.uuid == result["order_id"]))
     courier = session.scalar(select(Courier).where(Courier.uuid == result["courier_id"]))
     return DispatchOutcome(

@@ -59,6 +59,7 @@ bp.add_app_template_global(labels.status_label, "status_label")
 bp.add_app_template_global(labels.courier_type_label, "courier_type_label")
 bp.add_app_template_global(labels.check_type_label, "check_type_label")
 bp.add_app_template_filter(labels.shown, "shown")
+bp.add_app_template_filter(labels.next_trip, "next_trip")
 
 
 @bp.app_context_processor
@@ -96,3 +97,6 @@ def pdf_notice():
 
 
 from delivery.ui import auth, checks, couriers, home, orders, plan, tasks  # noqa: E402,F401  (views register on bp)
+from delivery.ui.render import conditional  # noqa: E402
+
+bp.after_request(conditional)

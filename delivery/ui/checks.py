@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from htmx_flask import make_response
 
 from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import check_desk, listing
 from delivery.ui import bp, labels
+from delivery.ui.bulk import run_bulk
 from delivery.ui.render import page, wants_fragment
+
+CHECKS_CHANGED = "checks-changed"
 
 
 @bp.get("/ui/checks")
@@ -28,6 +32,16 @@ def check_pdf(check_id: int):
     return send_file(
         path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
         download_name=check.file_name, max_age=0,
+    )
+
+
+@bp.post("/ui/checks/render-selected")
+def checks_render_selected():
+    """Queue every ticked check for rendering again; say how many, and which could not be, and why."""
+    return run_bulk(
+        lambda check_id: check_desk.rerender(db.session(), check_id),
+        lambda n: ngettext("%(num)s check queued for rendering.", "%(num)s checks queued for rendering.", n),
+        _("Tick the checks to re-render first."), CHECKS_CHANGED,
     )
 
 

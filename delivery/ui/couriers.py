@@ -8,7 +8,7 @@ from htmx_flask import make_response
 
 from delivery.errors import ApiError
 from delivery.extensions import db
-from delivery.services import courier_profiles, listing
+from delivery.services import courier_now, courier_profiles, listing
 from delivery.ui import bp, labels
 from delivery.ui.forms import CourierForm, split_intervals
 from delivery.ui.render import page, wants_fragment
@@ -18,10 +18,12 @@ from delivery.ui.render import page, wants_fragment
 def couriers():
     """List couriers, filtered by type, district and free/busy, a page at a time."""
     result = listing.couriers(db.session(), request.args)
-    busy = listing.busy_courier_ids(db.session(), [c.id for c in result.items])
+    ids = [c.id for c in result.items]
+    busy = listing.busy_courier_ids(db.session(), ids)
+    next_trips = courier_now.next_trips(db.session(), ids, courier_now.local_now())
     return page(
         "ui/couriers.html", "ui/_couriers_table.html",
-        result=result, busy=busy, districts=listing.districts(db.session()),
+        result=result, busy=busy, next_trips=next_trips, districts=listing.districts(db.session()),
     )
 
 

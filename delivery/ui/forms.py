@@ -6,8 +6,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from delivery.domain.intervals import parse_interval
 from delivery.ui.labels import COURIER_TYPES, message
@@ -97,11 +97,40 @@ class CourierForm(FlaskForm):
         return valid
 
 
+# The Lavka API's bounds: cost is an int32, weight a positive number.
+INT32_MAX = 2**31 - 1
+
+
+def _positive(form, field) -> None:
+    if field.data is not None and not field.data > 0:
+        raise ValidationError(_l("Must be more than 0."))
+
+
 class DispatchForm(FlaskForm):
-    """A new order, handed at once to a free courier of its district."""
+    """A new order, handed at once to a free courier of its district (or kept waiting for one).
+
+    Weight, cost and delivery hours are checked as the Lavka API checks an order's fields.
+    """
 
     name = StringField(_l("Order name"), validators=[DataRequired(), Length(max=200)])
     district = SelectField(_l("District"), coerce=str, validators=[DataRequired()])
+    weight = FloatField(_l("Weight, kg"), default=1.0, validators=[InputRequired(), _positive])
+    cost = IntegerField(_l("Cost"), default=0, validators=[InputRequired(), NumberRange(min=0, max=INT32_MAX)])
+    delivery_hours = StringField(
+        _l("Delivery hours"), validators=[DataRequired(), _intervals],
+        description=_l("HH:MM-HH:MM, several separated by commas, e.g. 09:00-13:00, 16:00-20:00"),
+    )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    wait = BooleanField(_l("Keep it waiting when no courier is free"), default=True)
+
+    def details(self) -> dict:
+        """The order's fields beside name and district, as the services store them."""
+        return {
+            "weight": float(self.weight.data),
+            "cost": int(self.cost.data),
+            "delivery_hours": split_intervals(self.delivery_hours.data),
+            "address": (self.address.data or "").strip() or None,
+        }
 
 
 class ImportForm(FlaskForm):

@@ -4,10 +4,14 @@ and the filters' URLs keep using them."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, MethodNotAllowed, NotFound,
                                  RequestEntityTooLarge)
+
+from delivery.domain.intervals import format_minute
 
 STATUSES = {
     # orders
@@ -30,6 +34,7 @@ _MESSAGES = [
     (r"Order not found", _l("Order not found")),
     (r"Order already completed", _l("Order already completed")),
     (r"Order is not assigned to a courier", _l("Order is not assigned to a courier")),
+    (r"Only a waiting order can be cancelled", _l("Only a waiting order can be cancelled")),
     (r"Courier not found", _l("Courier not found")),
     (r"No order (?P<id>\d+)", _l("No order %(id)s")),
     (r"No check (?P<id>\d+)", _l("No check %(id)s")),
@@ -119,3 +124,14 @@ def message(text: str | None) -> str:
         if match:
             return translated % match.groupdict() if match.groupdict() else str(translated)
     return text
+
+
+def next_trip(trip: tuple | None) -> str:
+    """ "next trip at 10:36" (today) or "next trip on 1 Dec at 10:36"; empty without one."""
+    if not trip:
+        return ""
+    day, minute = trip
+    at = format_minute(minute)
+    if day == date.today():  # the trips' wall clock, as services.courier_now
+        return str(_l("next trip at %(time)s", time=at))
+    return str(_l("next trip on %(day)s at %(time)s", day=format_date(day, "d MMM"), time=at))

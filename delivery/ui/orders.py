@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from htmx_flask import make_response
 
 from delivery.errors import ApiError
 from delivery.extensions import db
-from delivery.services import imports, listing, order_desk
+from delivery.services import imports, listing, order_desk, waiting
 from delivery.ui import bp, labels
+from delivery.ui.bulk import run_bulk
 from delivery.ui.forms import DispatchForm, ImportForm
 from delivery.ui.render import page, wants_fragment
 
@@ -24,6 +26,9 @@ def _dispatch_form() -> DispatchForm:
 
 def outcome_text(outcome) -> str:
     """What became of a dispatched order, in the page's language."""
+    if outcome.waiting:
+        return _("No courier of %(district)s is free: %(order)s waits for the next one.",
+                 order=labels.shown(outcome.order), district=outcome.order.district.name)
     if outcome.ok:
         return _("%(order)s went to %(courier)s.", order=labels.shown(outcome.order),
                  courier=labels.shown(outcome.courier))
@@ -47,7 +52,9 @@ def order_dispatch():
     form = _dispatch_form()
     outcome = None
     if form.validate_on_submit():
-        outcome = order_desk.dispatch(db.session(), form.name.data, form.district.data)
+        outcome = order_desk.dispatch(
+            db.session(), form.name.data.strip(), form.district.data, form.details(), keep_waiting=form.wait.data
+        )
         if outcome.ok:
             form.name.data = ""  # ready for the next order; a second click must not repeat this one
     if not wants_fragment():
@@ -62,19 +69,40 @@ def order_dispatch():
     return response, (422 if form.errors else status)
 
 
-@bp.post("/ui/orders/<int:order_id>/complete")
-def order_complete(order_id: int):
-    """Complete an assigned order; its courier is free again."""
+def _row_action(order_id: int, act, done_message):
+    """Run `act(session, order_id)` on one row and answer with that row (or a flash and a redirect)."""
     try:
-        order = order_desk.complete(db.session(), order_id)
+        order = act(db.session(), order_id)
         message = None
     except ApiError as error:
         order, message = order_desk.get_order(db.session(), order_id), error.message
     if not wants_fragment():
-        flash(labels.message(message) if message else _("%(order)s completed.", order=labels.shown(order)))
+        flash(labels.message(message) if message else done_message(order))
         return redirect(request.referrer or url_for("ui.orders"))
     # Only the row changes: reloading the table here would throw away the keyboard focus.
     return page("ui/orders.html", "ui/_order_row.html", o=order, message=message)
+
+
+@bp.post("/ui/orders/<int:order_id>/complete")
+def order_complete(order_id: int):
+    """Complete an assigned order; its courier is free again."""
+    return _row_action(order_id, order_desk.complete, lambda o: _("%(order)s completed.", order=labels.shown(o)))
+
+
+@bp.post("/ui/orders/complete-selected")
+def orders_complete_selected():
+    """Complete every ticked order; say how many were completed and which could not be, and why."""
+    return run_bulk(
+        lambda order_id: order_desk.complete(db.session(), order_id),
+        lambda n: ngettext("%(num)s order completed.", "%(num)s orders completed.", n),
+        _("Tick the orders to complete first."), ORDERS_CHANGED,
+    )
+
+
+@bp.post("/ui/orders/<int:order_id>/cancel")
+def order_cancel(order_id: int):
+    """Cancel a waiting order; an order assigned meanwhile says so and stays."""
+    return _row_action(order_id, waiting.cancel, lambda o: _("%(order)s cancelled.", order=labels.shown(o)))
 
 
 @bp.route("/ui/orders/import", methods=["GET", "POST"])

@@ -1,5 +1,7 @@
 """A real server for the browser tests: werkzeug on a free port, a migrated temporary SQLite file,
 demo data, a Huey consumer in threads started when a test needs it, and headless Debian Chromium.
+With TEST_DATABASE_URL (and TEST_REDIS_URL) set, the same flows run on a throwaway PostgreSQL
+database with Huey on Redis (`make test-browser-postgres`, as CI does).
 
 Chromium comes from Debian (`/usr/bin/chromium`), not Playwright's download. Without it the tests
 skip, except in CI (CI=true), where a missing browser is a failure.
@@ -19,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from delivery import tasks
+from delivery.testing import create_pg_database, drop_pg_database
+from tests.conftest import RUN_ID, TEST_DATABASE_URL, TEST_REDIS_URL
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -91,9 +95,14 @@ def live_server(tmp_path_factory):
     from delivery.services.fixtures import load_demo
 
     root = tmp_path_factory.mktemp("browser")
+    pg_name = None
+    if TEST_DATABASE_URL:
+        database_url, pg_name = create_pg_database(TEST_DATABASE_URL, name=f"delivery_browser_{RUN_ID}")
+    else:
+        database_url = f"sqlite:///{root / 'delivery.db'}"
     app = create_app({
-        "DATABASE_URL": f"sqlite:///{root / 'delivery.db'}",
-        "REDIS_URL": "",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": TEST_REDIS_URL if pg_name else "",
         "SECRET_KEY": "browser-tests-" + "x" * 32,
         "HTTPS": False,  # plain http on 127.0.0.1: Secure cookies would not come back
         "RATE_LIMIT": "off",
@@ -101,7 +110,7 @@ def live_server(tmp_path_factory):
         "SIGN_IN_LIMIT": "1000/minute",
         "MEDIA_ROOT": str(root / "media"),
         "HUEY_IMMEDIATE": False,
-        "HUEY_NAME": "delivery-browser",
+        "HUEY_NAME": f"delivery-browser-{RUN_ID}",
         "HUEY_SQLITE_PATH": str(root / "huey.db"),
     })
     with app.app_context():
@@ -120,6 +129,10 @@ def live_server(tmp_path_factory):
         server.shutdown()
         thread.join(timeout=10)
         tasks._app = previous_app
+        if pg_name:
+            with app.app_context():
+                db.engine.dispose()
+            drop_pg_database(TEST_DATABASE_URL, pg_name)
 
 
 @pytest.fixture(scope="session")

@@ -82,6 +82,7 @@ def test_dispatch_and_complete_an_order(page):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Orders").click()
     page.get_by_label("Order name").fill("Borscht")
     page.get_by_label("District").first.select_option("South")
+    page.get_by_label("Delivery hours").fill("10:00-12:00")
     page.get_by_role("button", name="Dispatch", exact=True).click()
     outcome = page.locator("#dispatch-outcome")
     expect(outcome).to_contain_text(re.compile(r"Borscht went to (Vera|Gleb)\."))
@@ -93,8 +94,10 @@ def test_dispatch_and_complete_an_order(page):
     # Dana serves Harbour but is free: the order goes to her; a second one finds nobody.
     expect(outcome).to_contain_text("Nobody went to Dana.")
     page.get_by_label("Order name").fill("Too many")
+    page.get_by_label("Keep it waiting when no courier is free").uncheck()
     page.get_by_role("button", name="Dispatch", exact=True).click()
     expect(page.locator("#dispatch-outcome")).to_have_text("No free courier in district Harbour")
+    page.once("dialog", lambda dialog: dialog.accept())  # Complete asks first
     row.get_by_role("button", name="Complete Borscht").click()
     done = page.locator("#orders-table tr", has_text="Borscht")
     expect(done).to_have_attribute("data-status", "completed")

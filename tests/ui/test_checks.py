@@ -26,7 +26,7 @@ def _checks(session, media_root: str) -> list[Check]:
 def test_table_full_and_fragment(signed_in, demo, app):
     _checks(demo, app.config["MEDIA_ROOT"])
     full, fragment = both(signed_in, "/ui/checks")
-    assert 'hx-trigger="every 2s' in full
+    assert 'data-live' in full and 'hx-trigger="every 1s, checks-changed from:body"' in full
     for text in (full, fragment):
         assert 'data-status="rendered"' in text and 'data-status="new"' in text
         assert "Point 1 kitchen" in text
@@ -77,3 +77,17 @@ def test_rerender_button(signed_in, demo, app):
     assert '<small role="status" class="flash">Queued for rendering.</small>' in response.get_data(as_text=True)
     assert signed_in.post("/ui/checks/999/render", headers=HX).status_code == 404
     assert signed_in.post(f"/ui/checks/{rendered.id}/render").status_code == 302
+
+
+def test_search_and_rerender_selected(signed_in, demo, app):
+    rendered, fresh = _checks(demo, app.config["MEDIA_ROOT"])
+    _, text = both(signed_in, "/ui/checks?q=nothing-like-this")
+    assert "No checks match these filters." in text
+    _, text = both(signed_in, f"/ui/checks?q={fresh.id}")
+    assert f'id="check-{fresh.id}"' in text and f'id="check-{rendered.id}"' not in text
+    _, text = both(signed_in, "/ui/checks?q=123456")  # every check of an order
+    assert f'id="check-{fresh.id}"' in text and f'id="check-{rendered.id}"' in text
+    done = signed_in.post("/ui/checks/render-selected", headers=HX, data={"ids": [str(rendered.id), "999"]})
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "1 check queued for rendering." in text and "999: No check 999" in text
+    assert done.headers["HX-Trigger"] == "checks-changed"

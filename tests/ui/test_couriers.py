@@ -137,8 +137,8 @@ def test_card_shows_meta_info_and_live_order(signed_in, demo):
 
 
 def test_card_active_order_is_the_next_planned_delivery(signed_in, demo):
-    # Planned later in the day but assigned first: the card shows the earliest delivery instead.
-    trip = Trip(courier_id=1, date=date(2026, 3, 2), start_minute=600, end_minute=990)
+    # Planned later in the trip under way but assigned first: the card shows the earliest delivery.
+    trip = Trip(courier_id=1, date=date.today(), start_minute=0, end_minute=24 * 60)
     demo.add(trip)
     demo.flush()
     late, early = demo.get(Order, 1), demo.get(Order, 2)
@@ -154,3 +154,10 @@ def test_card_refuses_a_reversed_date_range(signed_in, demo):
     _, text = both(signed_in, "/ui/couriers/1?start=2026-03-05&end=2026-03-01")
     assert "The end date must come after the start date." in text and 'aria-invalid="true"' in text
     assert "No completed orders" not in text
+
+
+def test_search_couriers_by_name_or_id(signed_in, demo):
+    _, text = both(signed_in, "/ui/couriers?q=bor")
+    assert "Boris" in text and "Anna" not in text
+    _, text = both(signed_in, "/ui/couriers?q=1")
+    assert "Anna" in text and "Boris" not in text

@@ -9,6 +9,13 @@ from datetime import date, datetime, timedelta
 from delivery.models import District, Order
 from tests.ui.conftest import HX, both
 
+ORDER = {"weight": "2.5", "cost": "300", "delivery_hours": "10:00-12:00, 14:00-15:00", "address": "Lenina 1"}
+
+
+def order(name: str, district: str, **changes) -> dict:
+    """The dispatch form's fields: a name, a district and valid details unless changed."""
+    return {"name": name, "district": district, **ORDER, **changes}
+
 
 def test_table_full_and_fragment(signed_in, demo):
     full, fragment = both(signed_in, "/ui/orders")
@@ -68,27 +75,58 @@ def test_import_refuses_unreadable_files(signed_in, demo):
 
 
 def test_dispatch_says_who_got_it_or_why_not(signed_in, demo):
-    ok = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Soup", "district": "South"})
+    ok = signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Soup", "South"))
     body = ok.get_data(as_text=True)
     assert ok.status_code == 200 and ok.headers["HX-Trigger"] == "orders-changed"
-    assert "Soup went to Vera" in body or "Soup went to Gleb" in body
+    assert re.search(r'Soup went to <a href="/ui/couriers/\d+">(Vera|Gleb)</a>\.', body)
     # The name is cleared for the next order (a second click must not dispatch Soup again); the
     # district stays chosen.
     assert 'value="Soup"' not in body and 'id="name"' in body
     assert re.search(r'<option selected value="South">|<option value="South" selected>', body)
-    signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Tea", "district": "South"})
-    refused = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Cake", "district": "South"})
+    signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Tea", "South"))
+    refused = signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Cake", "South"))
     assert refused.status_code == 409 and "No free courier in district South" in refused.get_data(as_text=True)
     assert 'value="Cake"' in refused.get_data(as_text=True)  # kept, to try again
     assert "HX-Trigger" not in refused.headers
-    missing = signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "", "district": "South"})
+    missing = signed_in.post("/ui/orders/dispatch", headers=HX, data=order("", "South"))
     assert missing.status_code == 422 and 'aria-invalid="true"' in missing.get_data(as_text=True)
-    plain = signed_in.post("/ui/orders/dispatch", data={"name": "Pie", "district": "Center"})
+    plain = signed_in.post("/ui/orders/dispatch", data=order("Pie", "Center"))
     assert plain.status_code == 302
 
 
+def test_dispatch_form_details_are_validated_and_stored(signed_in, demo):
+    bad = signed_in.post("/ui/orders/dispatch", headers=HX, data=order(
+        "Soup", "South", weight="0", cost="-1", delivery_hours="25:00-26:00"))
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and text.count('aria-invalid="true"') == 3
+    assert "Must be more than 0." in text
+    ok = signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Soup", "South"))
+    demo.rollback()
+    soup = demo.query(Order).filter_by(name="Soup").one()
+    assert (soup.weight, soup.cost, soup.delivery_hours, soup.address) == (2.5, 300, ["10:00-12:00", "14:00-15:00"], "Lenina 1")
+    # The confirmation links the courier's card.
+    assert f'href="/ui/couriers/{soup.courier_id}"' in ok.get_data(as_text=True)
+
+
+def test_waiting_order_kept_filtered_and_cancelled(signed_in, demo):
+    for name in ("Tea", "Jam"):
+        signed_in.post("/ui/orders/dispatch", headers=HX, data=order(name, "South"))
+    kept = signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Cake", "South", wait="y"))
+    text = kept.get_data(as_text=True)
+    assert kept.status_code == 200 and "Cake waits for the next one" in text and kept.headers["HX-Trigger"] == "orders-changed"
+    demo.rollback()
+    cake = demo.query(Order).filter_by(name="Cake").one()
+    assert cake.status == "waiting" and cake.courier_id is None
+    _, listed = both(signed_in, "/ui/orders?status=waiting")
+    assert "Cake" in listed and "Tea" not in listed and f"Cancel Cake" in listed
+    cancelled = signed_in.post(f"/ui/orders/{cake.id}/cancel", headers=HX)
+    assert cancelled.status_code == 200 and 'data-status="cancelled"' in cancelled.get_data(as_text=True)
+    again = signed_in.post(f"/ui/orders/{cake.id}/cancel", headers=HX)
+    assert "Only a waiting order can be cancelled" in again.get_data(as_text=True)
+
+
 def test_complete_button(signed_in, demo):
-    signed_in.post("/ui/orders/dispatch", headers=HX, data={"name": "Soup", "district": "Center"})
+    signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Soup", "Center"))
     demo.rollback()
     soup = demo.query(Order).filter_by(name="Soup").one()
     done = signed_in.post(f"/ui/orders/{soup.id}/complete", headers=HX)
@@ -132,3 +170,35 @@ def test_import_rows_with_errors(signed_in, demo):
     text = response.get_data(as_text=True)
     assert "Импортировано 0 из 1 заказа" in text and "района 99 нет: сначала создайте его" in text
     assert demo.get(District, 99) is None and demo.query(Order).count() == 7
+
+
+def test_search_by_name_or_id_stays_in_the_links(signed_in, demo):
+    signed_in.post("/ui/orders/dispatch", headers=HX, data=order("Borscht 100%", "South"))
+    _, text = both(signed_in, "/ui/orders?q=borscht")
+    assert "Borscht 100%" in text and "Order 1<" not in text and 'value="borscht"' not in text  # fragment: no form
+    full, _ = both(signed_in, "/ui/orders?q=Order+3")
+    assert "Order 3<" in full and "Order 1<" not in full and 'value="Order 3"' in full
+    _, text = both(signed_in, "/ui/orders?q=5")
+    assert "Order 5<" in text and "Order 1<" not in text
+    _, text = both(signed_in, "/ui/orders?q=%25")  # a literal % matches only names containing it
+    assert "Borscht 100%" in text and "Order 1<" not in text
+    for _ in range(25):
+        demo.add(Order(name="Soup", weight=1, district_id=1, delivery_hours=["10:00-11:00"], cost=1))
+    demo.commit()
+    _, text = both(signed_in, "/ui/orders?q=soup")
+    assert "q=soup" in text and "page=2" in text  # the pager keeps the search
+
+
+def test_complete_selected_says_what_became_of_each(signed_in, demo):
+    for name in ("Soup", "Tea"):
+        signed_in.post("/ui/orders/dispatch", headers=HX, data=order(name, "Center"))
+    demo.rollback()
+    ids = [o.id for o in demo.query(Order).filter(Order.name.in_(["Soup", "Tea"]))]
+    done = signed_in.post("/ui/orders/complete-selected", headers=HX, data={"ids": [*ids, "1"]})
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "2 orders completed." in text and "1 could not: 1: Order is not assigned" in text
+    assert done.headers["HX-Trigger"] == "orders-changed" and 'role="alert"' in text
+    demo.rollback()
+    assert {demo.get(Order, i).status for i in ids} == {"completed"}
+    nothing = signed_in.post("/ui/orders/complete-selected", headers=HX, data={})
+    assert "Tick the orders to complete first." in nothing.get_data(as_text=True)

@@ -16,7 +16,7 @@ def test_timeline_full_and_fragment(signed_in, demo):
         order.status, order.courier_id, order.trip_id, order.planned_minute = "assigned", 3, trip.id, minute
     demo.commit()
     full, fragment = both(signed_in, "/ui/plan?date=2026-05-01")
-    assert 'id="timeline"' in full and 'hx-trigger="plan-done from:body"' in full
+    assert 'id="timeline"' in full and 'hx-trigger="every 1s, plan-done from:body"' in full
     for text in (full, fragment):
         assert f'data-trip="{trip.id}"' in text and "2 orders planned" in text
         # Axis 08:00-20:00 (Vera works 08:00-20:00): 10:00 is at 2/12 of it.

@@ -1,0 +1,75 @@
+"""What a courier is doing now, as the pages show it: busy while delivering a live order or inside a
+planned trip at this minute; a trip planned later is the courier's next trip, not a busy state.
+
+Live dispatch keeps its own, stricter rule (dispatch.md: any assigned order, planned ones included,
+makes a courier unavailable); the pages only tell the two apart. Trips are planned in the server's
+wall-clock minutes (the plan page's axis), so `now` here is the server's local time.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from delivery.models import Courier, Order, Trip
+
+
+def local_now() -> datetime:
+    """The wall-clock time trips are planned in."""
+    return datetime.now()
+
+
+def _minute(now: datetime) -> int:
+    return now.hour * 60 + now.minute
+
+
+def _trip_has_orders():
+    return exists().where(Order.trip_id == Trip.id, Order.status == "assigned")
+
+
+def busy_now(now: datetime):
+    """The condition, on `Courier`, of carrying a live order or being inside a planned trip at `now`."""
+    live = exists().where(Order.courier_id == Courier.id, Order.status == "assigned", Order.trip_id.is_(None))
+    in_trip = exists().where(
+        Trip.courier_id == Courier.id, Trip.date == now.date(),
+        Trip.start_minute <= _minute(now), Trip.end_minute > _minute(now), _trip_has_orders(),
+    )
+    return or_(live, in_trip)
+
+
+def busy_ids(session: Session, courier_ids: list[int], now: datetime) -> set[int]:
+    """Which of these couriers are busy now."""
+    if not courier_ids:
+        return set()
+    return set(session.scalars(select(Courier.id).where(Courier.id.in_(courier_ids), busy_now(now))))
+
+
+def next_trips(session: Session, courier_ids: list[int], now: datetime) -> dict[int, tuple[date, int]]:
+    """Each courier's next trip that has not started yet: {courier id: (date, start minute)}."""
+    if not courier_ids:
+        return {}
+    later = or_(Trip.date > now.date(), and_(Trip.date == now.date(), Trip.start_minute > _minute(now)))
+    first = (
+        select(Trip.courier_id, Trip.date, Trip.start_minute,
+               func.row_number().over(partition_by=Trip.courier_id, order_by=(Trip.date, Trip.start_minute)).label("n"))
+        .where(Trip.courier_id.in_(courier_ids), later, _trip_has_orders())
+        .subquery()
+    )
+    rows = session.execute(select(first.c.courier_id, first.c.date, first.c.start_minute).where(first.c.n == 1))
+    return {courier_id: (day, minute) for courier_id, day, minute in rows}
+
+
+def current_order(session: Session, courier_id: int, now: datetime) -> Order | None:
+    """The order the courier is on now: the live one, else the first open one of the trip under way."""
+    return session.scalar(
+        select(Order)
+        .outerjoin(Trip, Order.trip_id == Trip.id)
+        .where(
+            Order.courier_id == courier_id, Order.status == "assigned",
+            or_(Order.trip_id.is_(None), and_(Trip.date == now.date(), Trip.start_minute <= _minute(now),
+                                              Trip.end_minute > _minute(now))),
+        )
+        .order_by(Order.trip_id.is_not(None), Order.planned_minute, Order.id)
+        .limit(1)
+    )

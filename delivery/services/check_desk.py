@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
 from delivery.models import Check
+from delivery.services import jobs
 
 
 def get_check(session: Session, check_id: int) -> Check:
@@ -37,7 +38,5 @@ def pdf_path(session: Session, check_id: int, media_root: str) -> tuple[Check, P
 
 def rerender(session: Session, check_id: int) -> None:
     """Queue the check's PDF to be rendered again, whatever its status (a printed check stays printed)."""
-    from delivery.tasks import render_check
-
     get_check(session, check_id)
-    render_check(check_id, force=True)
+    jobs.queued().render_check(check_id, force=True)

@@ -93,6 +93,3 @@ def pdf_notice():
         return None if find_wkhtmltopdf(current_app.config.get("WKHTMLTOPDF")) else INSTALL_HINT
 
     return {"pdf_missing_hint": pdf_missing_hint}
-
-
-from delivery.ui import auth, checks, couriers, home, orders, plan, tasks  # noqa: E402,F401  (views register on bp)

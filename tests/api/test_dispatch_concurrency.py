@@ -17,12 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from delivery.models import Courier, Order
-from tests.api.dispatch_fixtures import (  # noqa: F401 (fixtures)
-    gunicorn_url,
-    huey_consumer,
-    postgres_only,
-    redis_only,
-)
+from tests.helpers import check_invariants, postgres_only, redis_only
 
 LAYOUT = {"A": 8, "B": 7, "C": 5}  # 20 couriers in 3 districts, one district each
 WORKERS = 20  # below the connection pool (10 + 20 overflow) of one app
@@ -77,22 +72,6 @@ def check_dispatch(results, couriers, plan):
     taken = [body["courier_id"] for _, status, body in results if status == 201]
     assert len(taken) == len(set(taken))
     return taken
-
-
-def check_invariants(session):
-    """No courier holds two assigned orders; active_order_id points at its own assigned order."""
-    session.expire_all()
-    doubled = session.execute(
-        select(Order.courier_id).where(Order.status == "assigned")
-        .group_by(Order.courier_id).having(func.count() > 1)
-    ).all()
-    assert doubled == []
-    for courier in session.scalars(select(Courier)):
-        live = session.scalars(
-            select(Order.id).where(Order.courier_id == courier.id, Order.status == "assigned")
-        ).all()
-        assert live == ([courier.active_order_id] if courier.active_order_id else [])
-        assert (courier.free_since is None) == bool(live)
 
 
 def client_post(app):

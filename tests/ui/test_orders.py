@@ -7,7 +7,7 @@ import io
 from datetime import date, datetime, timedelta
 
 from delivery.models import District, Order
-from tests.ui.conftest import HX, both
+from tests.helpers import HX, both
 
 
 def test_table_full_and_fragment(signed_in, demo):

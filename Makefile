@@ -14,7 +14,7 @@ WEB_WORKERS ?= 1
 WORKERS ?= 4
 # An idle consumer looks for new tasks at least every half second (Huey's default backs off to 10 s,
 # which on the SQLite queue left a new check or a plan waiting that long).
-CONSUMER = $(BIN)/huey_consumer delivery.tasks.huey --workers $(WORKERS) --worker-type thread --delay 0.1 --max-delay 0.5
+CONSUMER = $(BIN)/huey_consumer delivery.worker.huey --workers $(WORKERS) --worker-type thread --delay 0.1 --max-delay 0.5
 export FLASK_APP := wsgi
 
 # PostgreSQL + Redis pass of `make test`: CI always runs it; elsewhere set TEST_DATABASE_URL to run it.

@@ -52,7 +52,8 @@ def consumer_run(app, workers: int, checks: int, first_order: int) -> float:
     from delivery.extensions import db
     from delivery.models import Check
     from delivery.services import receipts
-    from delivery.tasks import huey, render_check
+    from delivery.queue import huey
+    from delivery.tasks import render_check
 
     with app.app_context():
         order_id = first_order
@@ -100,7 +101,6 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(folder)
         from flask_migrate import upgrade
 
-        from delivery import tasks
         from delivery.app import create_app
         from delivery.extensions import db
         from delivery.services.fixtures import load_printers
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             "RATE_LIMIT": "off",
             "SECRET_KEY": secrets.token_urlsafe(48),  # a throwaway database counts as production
         })
-        tasks._app = app  # the consumer's tasks use this app (and so this database)
+        # create_app configured the queue: the consumer's tasks use this app (and so this database)
         logging.disable(logging.INFO)  # figures, not the migrations' and the consumer's chatter
         with app.app_context():
             upgrade()

@@ -1,8 +1,6 @@
 """Flask-Admin at /admin, built inside the factory; only signed-in admins get in."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask, abort, current_app, has_request_context, redirect, request, send_file, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
@@ -12,9 +10,11 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import BigInteger, select
 
+from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.jsontext import INT32_MAX, INT64_MAX, fits_int64
 from delivery.models import CHECK_STATUSES, CHECK_TYPES, Check, Courier, District, Order, Printer, Trip, User
+from delivery.services.check_desk import pdf_path
 
 
 class _AdminOnly:
@@ -131,11 +131,9 @@ class CheckView(SecureModelView):
     @expose("/pdf/<int:check_id>")
     def pdf(self, check_id: int):
         """Show a check's PDF to an admin (no api key, and the check is not marked printed)."""
-        check = db.session.get(Check, check_id)
-        if check is None or not check.pdf_file:
-            abort(404)
-        path = Path(current_app.config["MEDIA_ROOT"]) / check.pdf_file
-        if not path.is_file():
+        try:
+            check, path = pdf_path(db.session, check_id, current_app.config["MEDIA_ROOT"])
+        except ApiError:  # no such check, no PDF yet, or its file is gone
             abort(404)
         return send_file(path, mimetype="application/pdf", download_name=check.file_name, max_age=0)
 

@@ -45,12 +45,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from delivery.admin import init_admin
     from delivery.cli import register_cli
     from delivery.errors import register_error_handlers
-    from delivery.tasks import configure_huey
-
     init_admin(app)
     register_error_handlers(app)
     register_cli(app)
-    configure_huey(settings)
+    _init_queue(app, settings)
     _report_pdf_backend(app)
     return app
 
@@ -135,7 +133,7 @@ def _secure_responses(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from delivery import guards
     from delivery.api import register_api
-    from delivery.ui import bp as ui_bp
+    from delivery.ui.views import bp as ui_bp
 
     guards.install(app)  # first: the bounded <int:> converter must exist before any route
     register_api(app, api)
@@ -143,6 +141,15 @@ def _register_blueprints(app: Flask) -> None:
     from delivery.readiness import bp as readiness_bp
 
     app.register_blueprint(readiness_bp)  # GET /readyz
+
+
+def _init_queue(app: Flask, settings: dict[str, Any]) -> None:
+    """Configure the queue for this app and hand its tasks to the services (services/jobs.py)."""
+    from delivery import queue, tasks
+    from delivery.services import jobs
+
+    queue.init_app(app, settings)
+    jobs.wire(tasks)
 
 
 def _report_pdf_backend(app: Flask) -> None:

@@ -69,17 +69,17 @@ def requeue_checks_command(check_id: int | None) -> None:
     """Queue a PDF task for every check still `new`: waiting, lost or failed (or re-render one with --check-id)."""
     from delivery.models import Check
     from delivery.services import receipts
-    from delivery.tasks import render_check
+    from delivery.services.jobs import queued
 
     if check_id is not None:
         if db.session.get(Check, check_id) is None:
             raise click.ClickException(f"no check {check_id}")
-        render_check(check_id, force=True)
+        queued().render_check(check_id, force=True)
         click.echo(f"queued check {check_id}")
         return
     ids = receipts.stuck_check_ids(db.session)
     for stuck_id in ids:
-        render_check(stuck_id)
+        queued().render_check(stuck_id)
     click.echo(f"queued {len(ids)} checks")
 
 

@@ -6,11 +6,12 @@ database, the queue and the media folder.
 from __future__ import annotations
 
 import os
-import runpy
 import secrets
 import shutil
 from pathlib import Path
 from typing import Any
+
+from flask import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -124,17 +125,18 @@ def _coerce(key: str, value: Any) -> Any:
     return value
 
 
-def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Merge defaults < environment < instance/config.py < overrides into one dict of settings."""
+def load_settings(overrides: dict[str, Any] | None = None, instance: Path = INSTANCE) -> dict[str, Any]:
+    """Merge defaults < environment < `instance`/config.py < overrides into one dict of settings.
+
+    Read before any app exists (gunicorn.conf.py, the consumer), so through a bare Flask Config.
+    """
     settings = _defaults()
     for key in ENV_SETTINGS:
         if os.environ.get(key, "") != "":
             settings[key] = os.environ[key]
-    instance_file = INSTANCE / "config.py"
-    if instance_file.exists():
-        for key, value in runpy.run_path(str(instance_file)).items():
-            if key.isupper():
-                settings[key] = value
+    instance_file = Config(str(instance))
+    instance_file.from_pyfile("config.py", silent=True)  # its upper-case names, as an app's config
+    settings.update(instance_file)
     settings.update(overrides or {})
     for key in list(settings):
         settings[key] = _coerce(key, settings[key])

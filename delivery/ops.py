@@ -102,7 +102,7 @@ class StateCollector:
 
 
 def _queue():
-    from delivery.tasks import huey
+    from delivery.queue import huey
 
     pending = GaugeMetricFamily("delivery_queue_pending", "Tasks waiting in the Huey queue.")
     pending.add_metric([], huey.pending_count())

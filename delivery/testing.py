@@ -156,7 +156,7 @@ def start_consumer(env: dict[str, str], *, workers: int = 2, log: Path | None = 
     output = log.open("ab") if log else subprocess.DEVNULL
     try:
         return subprocess.Popen(
-            [str(BIN / "huey_consumer"), "delivery.tasks.huey", "--workers", str(workers), "--worker-type",
+            [str(BIN / "huey_consumer"), "delivery.worker.huey", "--workers", str(workers), "--worker-type",
              "thread", "--delay", "0.1", "--max-delay", "0.5"],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
         )

@@ -7,21 +7,17 @@ Huey runs tasks immediately in-process unless a test starts a real consumer.
 """
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from delivery.app import create_app
 from delivery.extensions import db, limiter
-from delivery.tasks import configure_huey, huey
+from delivery.queue import huey
+from delivery.queue import init_app as configure_queue
 from delivery.testing import create_pg_database, drop_pg_database
-
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
-RUN_ID = uuid.uuid4().hex[:10]
+from tests.helpers import RUN_ID, TEST_DATABASE_URL, TEST_REDIS_URL
 
 
 @pytest.fixture(scope="session")
@@ -88,8 +84,8 @@ def app(_session_app):
     # The queue is a process-wide singleton: an app built since (the browser tests' live server, a
     # make_app override) may have pointed it elsewhere. Point it back at this app's queue.
     config = _session_app.config
-    if huey.immediate != bool(config["HUEY_IMMEDIATE"]) or huey.name != config["HUEY_NAME"]:
-        configure_huey(config)
+    if huey.app is not _session_app:
+        configure_queue(_session_app, config)
     with _session_app.app_context():
         empty_database()
     # So is the rate limiter's storage (a make_app override with another REDIS_URL re-points it, even
@@ -105,6 +101,12 @@ def app(_session_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """The app's `flask` command line, run in this process."""
+    return app.test_cli_runner()
 
 
 @pytest.fixture
@@ -149,4 +151,8 @@ def login(client, session):
     return do
 
 
-ROOT = Path(__file__).resolve().parent.parent
+@pytest.fixture
+def signed_in(client, login):
+    """The test client, signed in as a dispatcher."""
+    login("dispatcher")
+    return client

@@ -188,8 +188,8 @@ def test_gunicorn_workers_count_together_and_log_json_lines_with_the_request_id(
     assert all(line.startswith("{") for line in log_path.read_text().splitlines() if "delivery.access" in line)
 
 
-def test_the_consumer_logs_json_lines_with_the_task_id(app, base_config, tmp_path, monkeypatch):
-    from delivery import tasks
+def test_the_consumer_logs_json_lines_with_the_task_id(app, base_config, tmp_path):
+    from delivery import queue, tasks
     from delivery.config import INSTANCE
 
     name = f"{base_config['HUEY_NAME']}-logs"
@@ -198,16 +198,16 @@ def test_the_consumer_logs_json_lines_with_the_task_id(app, base_config, tmp_pat
     log_path = tmp_path / "consumer.log"
     with open(log_path, "wb") as log_file:
         consumer = subprocess.Popen(
-            [str(BIN / "huey_consumer"), "delivery.tasks.huey", "--workers", "1", "--worker-type", "thread",
+            [str(BIN / "huey_consumer"), "delivery.worker.huey", "--workers", "1", "--worker-type", "thread",
              "--delay", "0.1", "--max-delay", "0.2", "--no-periodic"],
             cwd=ROOT, env=env, stdout=log_file, stderr=log_file,
         )
-    tasks.configure_huey({**app.config, "HUEY_IMMEDIATE": False, "HUEY_NAME": name,
-                          "HUEY_SQLITE_PATH": str(INSTANCE / "huey.db")})
-    monkeypatch.setattr(tasks, "_app", app)  # the task monitor records the enqueue in this test's database
+    # The task monitor records the enqueue in this test's app (and database).
+    queue.init_app(app, {**app.config, "HUEY_IMMEDIATE": False, "HUEY_NAME": name,
+                         "HUEY_SQLITE_PATH": str(INSTANCE / "huey.db")})
     try:
         task_id = tasks.refresh_courier_stats_task(987654).id
-        assert len(tasks.huey) == 1
+        assert len(queue.huey) == 1
         deadline = time.monotonic() + 30
         mine: list[dict] = []
         while not mine and time.monotonic() < deadline:
@@ -217,8 +217,8 @@ def test_the_consumer_logs_json_lines_with_the_task_id(app, base_config, tmp_pat
         assert mine, log_path.read_text()[-2000:]
         assert {"time", "level", "logger", "message"} <= set(mine[0])
     finally:
-        tasks.huey.flush()
-        tasks.configure_huey(app.config)
+        queue.huey.flush()
+        queue.init_app(app, app.config)
         stop_process(consumer)
 
 

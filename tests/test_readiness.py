@@ -10,9 +10,9 @@ from sqlalchemy import update
 from delivery.models import ConsumerBeat
 from delivery.services import consumers
 from delivery.services.clock import utcnow
-from delivery.tasks import configure_huey
+from delivery import queue
 from delivery.testing import start_redis, stop_process
-from tests.conftest import TEST_REDIS_URL
+from tests.helpers import TEST_REDIS_URL
 
 
 def readyz(client) -> tuple[int, dict]:
@@ -45,7 +45,7 @@ def test_an_unreachable_database_is_named(make_app, app, tmp_path):
     try:
         status, body = readyz(broken.test_client())
     finally:
-        configure_huey(app.config)
+        queue.init_app(app, app.config)
     assert status == 503 and "database" in body["failing"]
     assert body["checks"]["database"]["ok"] is False and "OperationalError" in body["checks"]["database"]["error"]
 
@@ -68,4 +68,5 @@ def test_redis_going_away_and_coming_back(make_app, app, session):
         assert status == 200 and body["checks"]["redis"] == {"ok": True, "configured": True}
     finally:
         stop_process(server)
-        configure_huey(app.config)
+        make_app()  # the rate limiter's storage, process-wide, back on the session's Redis
+        queue.init_app(app, app.config)

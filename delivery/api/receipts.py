@@ -24,7 +24,7 @@ from delivery.api.receipt_schemas import (
 from delivery.domain import receipts as rules
 from delivery.errors import register_error_style
 from delivery.extensions import db
-from delivery.services import receipts
+from delivery.services import jobs, receipts
 
 blp = Blueprint("receipts", __name__, description="Receipts: checks for kitchen and client printers")
 
@@ -53,10 +53,8 @@ class CreateChecks(MethodView):
     @blp.alt_response(400, description="Не заказ, нет принтеров на точке или чеки уже созданы", **ERROR_DOC)
     def post(self, order):
         """Create a check per printer of the order's point and queue their PDFs."""
-        from delivery.tasks import render_check
-
         # The body parsed already, so it is a JSON object; the checks keep it as it was sent.
-        receipts.create_checks(db.session, order, render_check, posted=request.get_json())
+        receipts.create_checks(db.session, order, jobs.queued().render_check, posted=request.get_json())
         return {"ok": rules.CREATED}
 
 

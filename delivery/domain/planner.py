@@ -91,14 +91,6 @@ def _export(state: Plan) -> list[PlannedTrip]:
     return out
 
 
-def trip_cost(courier_type: str, costs_in_delivery_order: Sequence[int]) -> float:
-    """Delivery cost of one trip: C x (first order's cost + 0.8 x the others')."""
-    if not costs_in_delivery_order:
-        return 0.0
-    first, *rest = costs_in_delivery_order
-    return rules_for(courier_type).pay * (first + 0.8 * sum(rest))
-
-
 def validate(couriers: Sequence[CourierIn], orders: Sequence[OrderIn], trips: Sequence[PlannedTrip]) -> list[str]:
     """List every way the trips break rules 1-7, the busy trips or "each order once"; empty when valid."""
     errors: list[str] = []

@@ -105,18 +105,6 @@ def intersect(a: Sequence[Span], b: Sequence[Span]) -> list[Span]:
     return out
 
 
-def delivery_offsets(rules: TypeRules, regions: Sequence[int]) -> list[int]:
-    """Minutes from the trip start to each delivery (rule 4); regions are given in delivery order."""
-    offsets = []
-    elapsed = 0
-    previous = None
-    for region in regions:
-        elapsed += rules.next_order_minutes if region == previous else rules.first_order_minutes
-        offsets.append(elapsed)
-        previous = region
-    return offsets
-
-
 def trip_shape(rules: TypeRules, seq: Sequence[Order]) -> tuple[int, list[Span]] | None:
     """Duration and feasible start spans of a trip delivering `seq` in order; None if no start works.
 

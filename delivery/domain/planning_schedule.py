@@ -127,13 +127,6 @@ class Schedule:
                     return s
         return None
 
-    def gaps_for(self, feasible: Sequence[Span], duration: int) -> int | None:
-        """The first gap where a new trip fits, or None."""
-        for p in range(len(self.trips) + 1):
-            if self.fit(feasible, duration, p, p) is not None:
-                return p
-        return None
-
     def starts(self) -> list[int]:
         """Start minutes of the trips, each as early as possible."""
         out = []

@@ -239,13 +239,6 @@ class Plan:
         self.count -= len(freed)
         return freed
 
-    def replace_trip(self, ci: int, i: int, trip: Trip) -> None:
-        """Swap trip i of a courier for a checked equivalent with the same orders (re-sequencing)."""
-        schedule = self._touch(ci)
-        self.cost += trip.cost5 - schedule.trips[i].cost5
-        schedule.trips[i] = trip
-        schedule.refresh()
-
 
 def _positions(seq: Sequence[Order], order: Order, max_regions: int) -> list[tuple[Order, ...]]:
     """Every sequence made by inserting `order` into `seq` that keeps each region contiguous."""

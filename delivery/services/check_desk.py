@@ -12,14 +12,13 @@ from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
 from delivery.models import Check
+from delivery.services import jobs
+from delivery.services.lookup import get_or_404
 
 
 def get_check(session: Session, check_id: int) -> Check:
     """One check by id; 404 when unknown."""
-    check = session.get(Check, check_id)
-    if check is None:
-        raise ApiError(404, f"No check {check_id}")
-    return check
+    return get_or_404(session, Check, check_id, f"No check {check_id}")
 
 
 def pdf_path(session: Session, check_id: int, media_root: str) -> tuple[Check, Path]:
@@ -37,7 +36,5 @@ def pdf_path(session: Session, check_id: int, media_root: str) -> tuple[Check, P
 
 def rerender(session: Session, check_id: int) -> None:
     """Queue the check's PDF to be rendered again, whatever its status (a printed check stays printed)."""
-    from delivery.tasks import render_check
-
     get_check(session, check_id)
-    render_check(check_id, force=True)
+    jobs.queued().render_check(check_id, force=True)

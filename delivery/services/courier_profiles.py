@@ -17,14 +17,12 @@ from delivery.errors import ApiError
 from delivery.models import COURIER_TYPES, Courier, CourierDistrict, District, Order, Trip
 from delivery.services import courier_now, dispatch, lavka_couriers, waiting
 from delivery.services import districts as district_service
+from delivery.services.lookup import get_or_404
 
 
 def get_courier(session: Session, courier_id: int) -> Courier:
     """One courier by id; 404 when unknown."""
-    courier = session.get(Courier, courier_id)
-    if courier is None:
-        raise ApiError(404, f"No courier {courier_id}")
-    return courier
+    return get_or_404(session, Courier, courier_id, f"No courier {courier_id}")
 
 
 def _check_profile(courier_type: str, working_hours: Sequence[str]) -> None:

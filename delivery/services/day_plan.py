@@ -17,7 +17,7 @@ from delivery.domain.intervals import parse_interval
 from delivery.errors import ApiError
 from delivery.domain.unplanned import NO_CAPACITY, Reason, why_unplanned
 from delivery.models import Courier, Order, TaskRun, Trip
-from delivery.services import task_monitor
+from delivery.services import jobs, task_monitor
 
 DEFAULT_AXIS = (8 * 60, 20 * 60)
 PENDING = "pending"
@@ -119,13 +119,11 @@ def _pending_or(reason: Reason, trips: list[Trip]) -> Reason:
 
 def start_run(session: Session, day: date) -> str:
     """Queue the planning of `day`; return the Huey task id to follow."""
-    from delivery.tasks import plan_day
-
     # End this request's read transaction first: the run's record is written on the monitor's own
     # connection, and an older SQLite snapshot would not show it to the status read that follows.
     session.commit()
     try:
-        result = plan_day(day.isoformat())
+        result = jobs.queued().plan_day(day.isoformat())
     except Exception as error:  # Redis down: say so, rather than a 500
         raise ApiError(503, task_monitor.QUEUE_DOWN) from error
     return result.id if result is not None else ""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, District, Order
-from delivery.services import waiting
+from delivery.services import jobs, waiting
 from delivery.services.clock import utcnow
 from delivery.services.courier_stats import card_stats
 from delivery.services.districts import ensure_names
@@ -324,9 +324,7 @@ def free_if_idle(session: Session, finished: dict[int, datetime]) -> None:
 def _queue_stats_refresh(courier_id: int) -> None:
     # After the commit, so the task sees the completion. A lost or failed enqueue is harmless: the
     # card computes the figures itself while the stored copy is behind.
-    from delivery.tasks import refresh_courier_stats_task
-
     try:
-        refresh_courier_stats_task(courier_id)
+        jobs.queued().refresh_courier_stats_task(courier_id)
     except Exception:  # noqa: BLE001 (the completion is committed; the queue is only an optimisation)
         log.exception("could not queue the statistics refresh of courier %s", courier_id)

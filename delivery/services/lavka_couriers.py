@@ -20,6 +20,7 @@ from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, Order
 from delivery.services import bulk, districts, waiting
 from delivery.services.clock import utcnow
+from delivery.services.lookup import get_or_404
 from delivery.services.tx import read_rows, write_transaction
 
 
@@ -121,9 +122,7 @@ def iter_couriers(session: Session, offset: int, limit: int) -> Iterator[list[di
 
 def meta_info(session: Session, courier_id: int, start: date, end: date) -> dict[str, Any]:
     """Return the courier's CourierDto with earnings and rating over [start, end) (absent if idle)."""
-    courier = session.get(Courier, courier_id)
-    if courier is None:
-        raise ApiError(404, f"no courier {courier_id}")
+    courier = get_or_404(session, Courier, courier_id, f"no courier {courier_id}")
     count, cost_sum = session.execute(
         select(func.count(Order.id), func.coalesce(func.sum(Order.cost), 0)).where(
             Order.courier_id == courier_id,

@@ -14,6 +14,7 @@ from delivery.errors import ApiError
 from delivery.models import Courier, District, Order
 from delivery.services import dispatch as live
 from delivery.services import waiting
+from delivery.services.lookup import get_or_404
 
 
 @dataclass
@@ -29,10 +30,7 @@ class DispatchOutcome:
 
 def get_order(session: Session, order_id: int) -> Order:
     """One order by id; 404 when unknown."""
-    order = session.get(Order, order_id)
-    if order is None:
-        raise ApiError(404, f"No order {order_id}")
-    return order
+    return get_or_404(session, Order, order_id, f"No order {order_id}")
 
 
 def dispatch(

@@ -24,7 +24,7 @@ from delivery.extensions import db
 from delivery.models import TaskRun
 from delivery.services.clock import utcnow
 from delivery.services.consumers import consumer_id, mark_lost_runs
-from delivery.tasks import app_context, huey
+from delivery.queue import app_context, huey, task_name
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def record(signal: str, task, *args) -> None:
     try:
         exc = args[0] if args and isinstance(args[0], BaseException) else None
         values = _values(signal, task, exc)
-        name = huey._registry.task_to_string(type(task))[:100]
+        name = task_name(type(task))[:100]
         with app_context():
             _upsert(task.id, name, _describe_args(task), values)
     except Exception:
@@ -101,8 +101,6 @@ def _upsert(task_id: str, name: str, args: str, values: dict) -> None:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA busy_timeout = 30000")
 
-
-huey.signal()(record)
 
 
 @dataclass
@@ -171,10 +169,9 @@ def retry(session: Session, task_id: str) -> str:
     run = get_run(session, task_id)
     if run.status not in FAILED:
         raise ApiError(409, f"Task {task_id} has not failed")
-    try:
-        task_class = huey._registry.string_to_task(run.name)
-    except Exception as error:
-        raise ApiError(409, f"Task {run.name} is not known to this app") from error
+    if run.name not in huey.tasks:
+        raise ApiError(409, f"Task {run.name} is not known to this app")
+    task_class = huey.tasks[run.name].task_class
     stored = json.loads(run.args or "{}")
     # Mark the old run handled before queueing, so it leaves the failures list even in immediate mode.
     previous = run.status

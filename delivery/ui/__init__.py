@@ -96,7 +96,6 @@ def pdf_notice():
     return {"pdf_missing_hint": pdf_missing_hint}
 
 
-from delivery.ui import auth, checks, couriers, home, orders, plan, tasks  # noqa: E402,F401  (views register on bp)
 from delivery.ui.render import conditional  # noqa: E402
 
 bp.after_request(conditional)

@@ -17,8 +17,7 @@ from sqlalchemy import func, select
 
 from bench.dispatch_bursts import all_at_once
 from delivery.models import Order
-from tests.api.dispatch_fixtures import gunicorn_four_workers, postgres_only  # noqa: F401 (fixture)
-from tests.api.test_dispatch_concurrency import check_invariants
+from tests.helpers import check_invariants, postgres_only
 
 pytestmark = [pytest.mark.postgres, postgres_only]
 

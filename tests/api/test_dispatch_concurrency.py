@@ -17,30 +17,12 @@ import pytest
 from sqlalchemy import func, select
 
 from delivery.models import Courier, Order
-from tests.api.dispatch_fixtures import (  # noqa: F401 (fixtures)
-    gunicorn_url,
-    huey_consumer,
-    postgres_only,
-    redis_only,
-)
+from tests.helpers import check_invariants, client_post, postgres_only, redis_only, run_at_once
 
 LAYOUT = {"A": 8, "B": 7, "C": 5}  # 20 couriers in 3 districts, one district each
 WORKERS = 20  # below the connection pool (10 + 20 overflow) of one app
 
 
-def run_at_once(calls, workers=WORKERS):
-    """Run the callables from `workers` threads that all start together; results in call order."""
-    start = threading.Barrier(workers)
-
-    def wait_then(call):
-        return call()
-
-    def warm(_):
-        start.wait(timeout=30)
-
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(warm, range(workers)))  # every thread exists before the first call
-        return list(pool.map(wait_then, calls))
 
 
 def register_layout(post):
@@ -79,27 +61,6 @@ def check_dispatch(results, couriers, plan):
     return taken
 
 
-def check_invariants(session):
-    """No courier holds two assigned orders; active_order_id points at its own assigned order."""
-    session.expire_all()
-    doubled = session.execute(
-        select(Order.courier_id).where(Order.status == "assigned")
-        .group_by(Order.courier_id).having(func.count() > 1)
-    ).all()
-    assert doubled == []
-    for courier in session.scalars(select(Courier)):
-        live = session.scalars(
-            select(Order.id).where(Order.courier_id == courier.id, Order.status == "assigned")
-        ).all()
-        assert live == ([courier.active_order_id] if courier.active_order_id else [])
-        assert (courier.free_since is None) == bool(live)
-
-
-def client_post(app):
-    def post(path, body=None):
-        response = app.test_client().post(path, json=body)
-        return response.status_code, response.get_json()
-    return post
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from delivery.models import Courier, District
-
-
-def register(client, name="Ann", districts=("Center",), path="/courier/"):
-    response = client.post(path, json={"name": name, "districts": list(districts)})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+from tests.helpers import register
 
 
 @pytest.mark.parametrize("path", ["/courier/", "/courier"])

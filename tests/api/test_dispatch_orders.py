@@ -11,8 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from delivery.errors import ApiError
 from delivery.models import Courier, District, Order, Trip
 from delivery.services import dispatch
-from tests.api.dispatch_fixtures import postgres_only
-from tests.api.test_dispatch_couriers import register
+from tests.helpers import postgres_only, register
 
 
 def post_order(client, district="Center", name="Soup", path="/order/"):

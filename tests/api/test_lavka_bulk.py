@@ -7,7 +7,7 @@ from sqlalchemy import event, func, select
 
 from delivery.extensions import db
 from delivery.models import CourierDistrict, District, Order
-from tests.api.lavka_helpers import courier, order
+from tests.helpers import courier, order
 
 N = 3000
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from delivery.models import Courier, Order, Trip
-from tests.api.lavka_helpers import complete, courier, order, post_couriers, post_orders
+from tests.helpers import complete, courier, order, post_couriers, post_orders
 
 T = "2023-04-22T10:13:00.876Z"
 

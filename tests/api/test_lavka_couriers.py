@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.lavka_helpers import courier, post_couriers
+from tests.helpers import courier, post_couriers
 
 INT32_MAX = 2**31 - 1
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.lavka_helpers import complete, courier, order, post_couriers, post_orders
+from tests.helpers import complete, courier, order, post_couriers, post_orders
 
 LENIENT = {"LAVKA_STRICT_COMPLETE": False}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.lavka_helpers import order, post_orders
+from tests.helpers import order, post_orders
 
 INT32_MAX = 2**31 - 1
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, validate
 from delivery.models import Trip
-from tests.api.lavka_helpers import complete, courier, order, post_couriers, post_orders
+from tests.helpers import complete, courier, order, post_couriers, post_orders
 
 D = "2023-04-22"
 T = "2023-04-22T10:40:00Z"

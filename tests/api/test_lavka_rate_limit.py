@@ -11,8 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from delivery.testing import process_env, start_gunicorn, stop_process
-from tests.api.lavka_helpers import courier, order
-from tests.conftest import TEST_REDIS_URL
+from tests.helpers import TEST_REDIS_URL, courier, order
 
 
 

@@ -17,7 +17,7 @@ from delivery.extensions import db
 from delivery.models import Courier, District, Order
 from delivery.services import courier_profiles, order_desk, waiting
 from delivery.services.districts import ensure_names
-from tests.api.test_dispatch_concurrency import check_invariants, client_post, run_at_once
+from tests.helpers import check_invariants, client_post, run_at_once
 
 DETAILS = {"weight": 2.5, "cost": 300, "delivery_hours": ["10:00-12:00"], "address": "Lenina 1"}
 

@@ -20,15 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from delivery import tasks
+from delivery.queue import huey
 from delivery.testing import create_pg_database, drop_pg_database
-from tests.conftest import RUN_ID, TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.helpers import PASSWORD, RUN_ID, SCREENSHOTS, TEST_DATABASE_URL, TEST_REDIS_URL, USER, sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-USER, PASSWORD = "dispatcher", "dispatcher"
 
 # Reports each CSP violation on the console, where the watch below collects it.
 CSP_REPORTER = """
@@ -74,7 +72,7 @@ class QueueWorker:
         if self.consumer is None:
             from huey.consumer import Consumer
 
-            self.consumer = Consumer(tasks.huey, workers=2, periodic=False, initial_delay=0.01,
+            self.consumer = Consumer(huey, workers=2, periodic=False, initial_delay=0.01,
                                      max_delay=0.1, check_worker_health=False)
             self.consumer.start()
 
@@ -116,8 +114,7 @@ def live_server(tmp_path_factory):
     with app.app_context():
         upgrade()
         load_demo(db.session)
-    previous_app = tasks._app
-    tasks._app = app  # the consumer's threads use this app (and its database), not a fresh default one
+    # create_app bound the queue to this app: the consumer's threads use it (and its database)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -128,7 +125,6 @@ def live_server(tmp_path_factory):
         worker.stop()
         server.shutdown()
         thread.join(timeout=10)
-        tasks._app = previous_app
         if pg_name:
             with app.app_context():
                 db.engine.dispose()
@@ -166,14 +162,6 @@ def new_context(browser, live_server):
     for context, watch in made:
         context.close()
         watch.check()
-
-
-def sign_in(page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.fixture

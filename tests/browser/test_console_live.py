@@ -155,7 +155,7 @@ def test_search_in_the_url_and_bulk_actions(page, live_server):
 
 
 def _shot(name: str):
-    from tests.browser.conftest import SCREENSHOTS
+    from tests.helpers import SCREENSHOTS
 
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
@@ -164,7 +164,7 @@ def _shot(name: str):
 def test_times_are_local_with_the_zone(browser, live_server):
     from datetime import datetime, timedelta
 
-    from tests.browser.conftest import PASSWORD, USER
+    from tests.helpers import PASSWORD, USER
 
     base_url, _, _ = live_server
     _api(base_url, "/courier/", {"name": "Zone courier", "districts": ["Zone district"]})

@@ -8,6 +8,8 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.helpers import SCREENSHOTS
+
 pytestmark = pytest.mark.browser
 
 ORDER = {
@@ -37,8 +39,6 @@ def test_sign_in_is_required(new_context, live_server):
 
 
 def _shot(name: str):
-    from tests.browser.conftest import SCREENSHOTS
-
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS / f"{name}.png"
 

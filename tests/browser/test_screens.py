@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, SCREENSHOTS  # noqa: F401  (same browser, same folder)
+from tests.helpers import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, trip_cost, validate
+from delivery.domain.courier_types import rules_for
+from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, validate
 
 H = 60
 
@@ -117,6 +118,14 @@ def test_reaches_the_optimum_when_an_order_must_change_courier_and_region() -> N
     costs = {o.id: o.cost for o in orders}
     total = sum(trip_cost(types[t.courier_id], [costs[oid] for oid, _ in t.orders]) for t in trips)
     assert total == pytest.approx(16637.6)
+
+
+def trip_cost(courier_type: str, costs_in_delivery_order: list[int]) -> float:
+    """Delivery cost of one trip, as the task states it: C x (first order's cost + 0.8 x the others')."""
+    if not costs_in_delivery_order:
+        return 0.0
+    first, *rest = costs_in_delivery_order
+    return rules_for(courier_type).pay * (first + 0.8 * sum(rest))
 
 
 def test_trip_cost() -> None:

@@ -49,21 +49,6 @@ def fake_pdf(monkeypatch):
     return rendered
 
 
-def run_retries() -> int:
-    """Run every retry Huey scheduled (immediate mode schedules them and never runs them), and the
-    retries those schedule in turn, until none is left; return how many ran."""
-    from datetime import datetime, timedelta
-
-    from delivery.tasks import huey
-
-    ran, later = 0, datetime.now() + timedelta(days=1)  # past every retry's delay
-    while due := huey.read_schedule(later):
-        for task in due:
-            huey.execute(task, later)
-            ran += 1
-    return ran
-
-
 @pytest.fixture
 def wkhtmltopdf():
     """The real wkhtmltopdf and pdftotext, or a skip (a failure under CI=true)."""
@@ -74,12 +59,3 @@ def wkhtmltopdf():
             pytest.fail(message)
         pytest.skip(message)
     return shutil.which("wkhtmltopdf")
-
-
-def pdf_text(path: Path) -> str:
-    """The text of a PDF as pdftotext reads it, layout kept."""
-    import subprocess
-
-    result = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
-                            capture_output=True, check=True, timeout=60)
-    return result.stdout.decode("utf-8")

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from delivery.models import Check
-from delivery.tasks import huey
-from tests.receipts.conftest import run_retries
+from delivery.queue import huey
+from tests.helpers import run_retries
 
 
 def huey_flush():

@@ -11,28 +11,27 @@ import pytest
 from huey.consumer import Consumer
 from sqlalchemy import select
 
-from delivery import tasks
+from delivery import queue
 from delivery.models import Check
 
 
 @pytest.fixture
-def queued_app(app, base_config, monkeypatch):
+def queued_app(app, base_config):
     """The test app with a real queue; immediate mode comes back afterwards."""
-    tasks.configure_huey({**app.config, "HUEY_IMMEDIATE": False})
-    tasks.huey.flush()
-    monkeypatch.setattr(tasks, "_app", app)  # consumer threads build no app of their own
+    queue.init_app(app, {**app.config, "HUEY_IMMEDIATE": False})  # consumer threads run in this app
+    queue.huey.flush()
     yield app
-    tasks.huey.flush()
-    tasks.configure_huey({**app.config, "HUEY_IMMEDIATE": True})
+    queue.huey.flush()
+    queue.init_app(app, {**app.config, "HUEY_IMMEDIATE": True})
 
 
 def test_posted_order_is_rendered_by_consumer_workers(queued_app, client, printers, order, fake_pdf):
     order["point_id"] = 3  # three printers: three tasks for two workers
     assert client.post("/create_checks/", json=order).status_code == 200
     assert set(printers.scalars(select(Check.status))) == {"new"}
-    assert len(tasks.huey) == 3  # one task per check, waiting in the queue
+    assert len(queue.huey) == 3  # one task per check, waiting in the queue
 
-    consumer = Consumer(tasks.huey, workers=2, periodic=False, initial_delay=0.01, max_delay=0.05,
+    consumer = Consumer(queue.huey, workers=2, periodic=False, initial_delay=0.01, max_delay=0.05,
                         check_worker_health=False)
     consumer.start()
     try:

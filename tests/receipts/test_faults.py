@@ -17,7 +17,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from delivery import tasks
+from delivery import queue
 from delivery.models import Check, TaskRun
 from delivery.testing import (
     FAST_WATCHDOG,
@@ -30,8 +30,7 @@ from delivery.testing import (
     start_redis,
     stop_process,
 )
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
-from tests.ui.conftest import HX
+from tests.helpers import HX, TEST_DATABASE_URL, TEST_REDIS_URL
 
 pytestmark = [
     pytest.mark.postgres,
@@ -74,11 +73,11 @@ def statuses(session) -> dict[int, str]:
 def web_queue(app, monkeypatch):
     """Point this process's queue at a consumer's Redis queue (the test client then enqueues for real)."""
     def use(env: dict[str, str]):
-        tasks.configure_huey({**app.config, "HUEY_IMMEDIATE": False, "REDIS_URL": env["REDIS_URL"],
-                              "HUEY_NAME": env["HUEY_NAME"]})
+        queue.init_app(app, {**app.config, "HUEY_IMMEDIATE": False, "REDIS_URL": env["REDIS_URL"],
+                             "HUEY_NAME": env["HUEY_NAME"]})
     yield use
-    tasks.huey.flush()
-    tasks.configure_huey(app.config)
+    queue.huey.flush()
+    queue.init_app(app, app.config)
 
 
 def test_consumer_killed_mid_render_loses_no_check_and_renders_none_twice(

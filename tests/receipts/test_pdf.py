@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from delivery.models import Check
 from delivery.printing import html_to_pdf
-from tests.receipts.conftest import pdf_text
+from tests.helpers import pdf_text
 
 pytestmark = pytest.mark.pdf
 

@@ -14,8 +14,7 @@ from delivery.models import Check, ConsumerBeat, TaskRun
 from delivery.services import consumers
 from delivery.services.clock import utcnow
 from delivery.tasks import render_check
-from tests.receipts.conftest import run_retries
-from tests.ui.conftest import HX, signed_in  # noqa: F401 (fixture)
+from tests.helpers import HX, run_retries
 
 SWEEP = {"requeue_after": 30, "max_attempts": 5}
 

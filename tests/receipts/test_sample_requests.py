@@ -46,10 +46,10 @@ def replay(client, name: str):
                        data=request["body"].encode("utf-8") or None)
 
 
-def test_the_sample_requests_in_sequence(app, client, session, fake_pdf):
-    seeded = app.test_cli_runner().invoke(args=["seed", "--printers-only"])  # the fixtures: key1...
+def test_the_sample_requests_in_sequence(runner, client, session, fake_pdf):
+    seeded = runner.invoke(args=["seed", "--printers-only"])  # the fixtures: key1...
     assert seeded.exit_code == 0 and "loaded 7 printers" in seeded.output
-    assert "loaded 0 printers" in app.test_cli_runner().invoke(args=["seed", "--printers-only"]).output
+    assert "loaded 0 printers" in runner.invoke(args=["seed", "--printers-only"]).output
     before = replay(client, "check.http")
     assert (before.status_code, before.get_json()) == (400, {"error": "Данного чека не существует"})
     assert replay(client, "new_checks.http").get_json() == {"checks": []}

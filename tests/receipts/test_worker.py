@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from delivery.models import Check
 from delivery.printing import INSTALL_HINT
-from delivery.tasks import huey, render_check
+from delivery.queue import huey
+from delivery.tasks import render_check
 
 
 @pytest.fixture
@@ -110,8 +111,7 @@ def test_renders_run_concurrently(app, new_checks, monkeypatch):
     assert set(new_checks.scalars(select(Check.status))) == {"rendered"}
 
 
-def test_requeue_command_queues_stuck_checks(app, new_checks, fake_pdf):
-    runner = app.test_cli_runner()
+def test_requeue_command_queues_stuck_checks(runner, new_checks, fake_pdf):
     result = runner.invoke(args=["checks", "requeue"])
     assert result.exit_code == 0, result.output
     assert "queued 2" in result.output
@@ -120,9 +120,8 @@ def test_requeue_command_queues_stuck_checks(app, new_checks, fake_pdf):
     assert "queued 0" in runner.invoke(args=["checks", "requeue"]).output
 
 
-def test_requeue_one_check_renders_it_again(app, client, new_checks, fake_pdf):
+def test_requeue_one_check_renders_it_again(runner, new_checks, fake_pdf):
     render_check.call_local(1)
-    runner = app.test_cli_runner()
     assert runner.invoke(args=["checks", "requeue", "--check-id", "1"]).exit_code == 0
     assert len(fake_pdf) == 2
     missing = runner.invoke(args=["checks", "requeue", "--check-id", "42"])

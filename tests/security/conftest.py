@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from delivery.testing import BIN, process_env
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 STRONG_KEY = "k" * 48
 
@@ -32,10 +32,3 @@ def run_process(base_config):
                               text=True, timeout=timeout)
 
     return run
-
-
-def set_cookie(response, name: str) -> str:
-    """The Set-Cookie header of this cookie, as the browser receives it."""
-    headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
-    assert headers, response.headers.getlist("Set-Cookie")
-    return headers[-1]

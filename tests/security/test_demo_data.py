@@ -29,12 +29,12 @@ def test_make_run_seed_loads_no_demo_rows_here(run_process, app):
     assert _counts(app) == {"User": 0, "Printer": 0, "Courier": 0, "Order": 0}
 
 
-def test_first_admin_and_printers_from_the_commands(run_process, app):
+def test_first_admin_and_printers_from_the_commands(run_process, app, runner):
     made = run_process("flask", "users", "create", "root", "--password", "a long passphrase", "--role", "admin")
     assert made.returncode == 0 and "created admin root" in made.stdout, made.stderr
     keys = []
     for check_type in ("kitchen", "client"):
-        result = _flask(app, "printers", "create", "--point", "1", "--type", check_type)
+        result = runner.invoke(args=["printers", "create", "--point", "1", "--type", check_type])
         assert result.exit_code == 0, result.output
         keys.append(re.search(r"^api_key: (\S+)$", result.output, re.MULTILINE).group(1))
     assert len(set(keys)) == 2 and all(len(key) >= 40 for key in keys)
@@ -48,16 +48,10 @@ def test_first_admin_and_printers_from_the_commands(run_process, app):
     assert client.get("/admin/").status_code == 200
 
 
-def test_printers_create_refuses_a_bad_type_or_point(app):
-    assert _flask(app, "printers", "create", "--point", "1", "--type", "bar").exit_code == 2
-    assert _flask(app, "printers", "create", "--point", "0", "--type", "client").exit_code == 2
+def test_printers_create_refuses_a_bad_type_or_point(app, runner):
+    assert runner.invoke(args=["printers", "create", "--point", "1", "--type", "bar"]).exit_code == 2
+    assert runner.invoke(args=["printers", "create", "--point", "0", "--type", "client"]).exit_code == 2
     assert _counts(app)["Printer"] == 0
-
-
-def _flask(app, *args: str):
-    """A `flask` command in this process (the refusal and seed tests run real processes)."""
-    with app.app_context():
-        return app.test_cli_runner().invoke(args=list(args))
 
 
 def test_embedded_default_gets_the_demo(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 from delivery.config import embedded_database_url, load_settings
 from delivery.extensions import db
 from delivery.services.users import create_user
-from tests.security.conftest import set_cookie
+from tests.helpers import set_cookie
 
 PAGES = ["/login", "/", "/ui/couriers", "/swagger-ui", "/admin/", "/openapi.json", "/ping", "/couriers",
          "/static/app.js", "/no-such-page"]

@@ -59,7 +59,7 @@ def test_flask_commands_refuse_with_one_line(run_process, app):
 
 
 def test_huey_consumer_refuses_with_one_line(run_process, app):
-    result = run_process("huey_consumer", "delivery.tasks.huey", "-w", "1", secret_key=None)
+    result = run_process("huey_consumer", "delivery.worker.huey", "-w", "1", secret_key=None)
     assert result.returncode == 1
     _one_line(result.stderr)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import HX
+from tests.helpers import HX
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from delivery.models import Courier, Order, Trip
-from tests.ui.conftest import HX, both
+from tests.helpers import HX, both
 
 
 def _trip(session, courier_id: int, day: date, start: int, end: int) -> Trip:

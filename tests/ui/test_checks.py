@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from delivery.models import Check, Printer
-from tests.ui.conftest import HX, both
+from tests.helpers import HX, both
 
 ORDER = {"id": 123456, "price": 780, "items": [], "address": "Street 1", "client": {"name": "A", "phone": "1"},
          "point_id": 1}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from delivery.models import Courier, Order, Trip
-from tests.ui.conftest import HX, both
+from tests.helpers import HX, both
 
 
 def test_couriers_need_sign_in(client):

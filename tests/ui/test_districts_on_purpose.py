@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from delivery.models import Courier, District
-from tests.ui.conftest import HX
+from tests.helpers import HX
 
 FORM = {"name": "Dana", "type": "FOOT", "working_hours": "09:00-18:00"}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from delivery.models import Order
-from tests.ui.conftest import HX
+from tests.helpers import HX
 
 ROOT = Path(__file__).resolve().parents[2]
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en-US;q=0.8"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from delivery.models import Order
-from tests.ui.conftest import HX
+from tests.helpers import HX
 
 
 @pytest.mark.parametrize("url", ["/", "/ui/orders", "/ui/couriers", "/ui/checks", "/ui/tasks", "/ui/plan"])

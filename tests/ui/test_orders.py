@@ -7,7 +7,7 @@ import io
 from datetime import date, datetime, timedelta
 
 from delivery.models import District, Order
-from tests.ui.conftest import HX, both
+from tests.helpers import HX, both
 
 ORDER = {"weight": "2.5", "cost": "300", "delivery_hours": "10:00-12:00, 14:00-15:00", "address": "Lenina 1"}
 

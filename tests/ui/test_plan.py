@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from delivery.models import District, Order, Trip
-from tests.ui.conftest import both
+from tests.helpers import both
 
 
 def test_timeline_full_and_fragment(signed_in, demo):

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from delivery.models import TaskRun
 from delivery.services.task_monitor import QUEUE_DOWN
 from delivery.services.users import create_user
-from delivery.tasks import configure_huey
+from delivery import queue
 from delivery.testing import free_port
-from tests.ui.conftest import HX
+from tests.helpers import HX
 
 
 @pytest.fixture
@@ -21,7 +21,10 @@ def queue_down(make_app, app, session):
     client = broken.test_client()
     assert client.post("/login", data={"username": "ops", "password": "secret-pass"}).status_code == 302
     yield client
-    configure_huey(app.config)
+    # The queue and the rate limiter are process-wide: an app on the session's settings points both
+    # back (the next test's limiter reset would reach for the absent Redis), then the queue at `app`.
+    make_app()
+    queue.init_app(app, app.config)
 
 
 def test_retry_while_the_queue_is_down_is_a_503_and_the_run_stays_failed(queue_down, session):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from delivery.models import TaskRun
-from delivery.tasks import huey
-from tests.ui.conftest import HX, both
+from delivery.queue import huey
+from tests.helpers import HX, both
 
 CALLS: list[int] = []
 

@@ -1,21 +1,12 @@
-"""Fixtures of the dispatch tests: real servers (gunicorn, a Huey consumer) as subprocesses.
-
-Test modules import the fixtures they use, so this stays out of any shared conftest.
-"""
+"""Fixtures of the API tests: real servers (gunicorn, a Huey consumer) as subprocesses, started only
+by the tests that ask for them."""
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
-
 import pytest
 
 from delivery.testing import BIN, process_env, start_gunicorn, stop_process
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
-
-ROOT = Path(__file__).resolve().parents[2]
-
-postgres_only = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)")
-redis_only = pytest.mark.skipif(not TEST_REDIS_URL, reason="needs Redis (TEST_REDIS_URL)")
+from tests.helpers import ROOT
 
 
 def server_env(base_config: dict) -> dict:
@@ -57,7 +48,7 @@ def gunicorn_four_workers(base_config, _migrated):
 def huey_consumer(base_config, _migrated):
     """A real Huey consumer (two threads) on this session's Redis queue."""
     process = subprocess.Popen(
-        [str(BIN / "huey_consumer"), "delivery.tasks.huey", "-w", "2", "-k", "thread"],
+        [str(BIN / "huey_consumer"), "delivery.worker.huey", "-w", "2", "-k", "thread"],
         cwd=ROOT, env=server_env(base_config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:

@@ -1,0 +1,102 @@
+"""Couriers and orders through the services themselves, on the real database (no HTTP in between):
+live dispatch, completion by either API's service, and the courier freed by one rule."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from delivery.errors import ApiError
+from delivery.models import Courier, Order
+from delivery.services import dispatch, lavka_couriers, lavka_orders
+
+
+def _courier(session, courier_uuid) -> Courier:
+    session.expire_all()
+    return session.scalar(select(Courier).where(Courier.uuid == courier_uuid))
+
+
+def _order(session, order_uuid) -> Order:
+    session.expire_all()
+    return session.scalar(select(Order).where(Order.uuid == order_uuid))
+
+
+def test_a_dispatched_order_makes_its_courier_busy_and_completing_it_frees_him(session):
+    ann = dispatch.register_courier(session, "Ann", ["Center"])
+    assert _courier(session, ann["id"]).free_since is not None
+
+    placed = dispatch.dispatch_order(session, "Soup", "Center")
+    assert placed["courier_id"] == ann["id"]
+    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    assert order.status == "assigned" and courier.active_order_id == order.id and courier.free_since is None
+
+    done = dispatch.complete_order(session, placed["order_id"])
+    assert done["status"] == dispatch.COMPLETED and done["courier_id"] == ann["id"]
+    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    assert order.status == "completed" and order.completed_at == done["completed_at"]
+    assert courier.active_order_id is None and courier.free_since == done["completed_at"]
+    # The statistics refresh was queued after the commit (run at once here: immediate mode).
+    assert courier.stats_as_of == done["completed_at"] and courier.avg_day_orders == 1
+
+
+def test_completing_twice_or_an_unknown_order_changes_nothing(session):
+    dispatch.register_courier(session, "Ann", ["Center"])
+    placed = dispatch.dispatch_order(session, "Soup", "Center")
+    first = dispatch.complete_order(session, placed["order_id"])
+    with pytest.raises(ApiError) as again:
+        dispatch.complete_order(session, placed["order_id"])
+    assert again.value.status == 409
+    assert _order(session, placed["order_id"]).completed_at == first["completed_at"]
+    with pytest.raises(ApiError) as unknown:
+        dispatch.complete_order(session, uuid.uuid4())
+    assert unknown.value.status == 404
+
+
+def test_no_free_courier_stores_no_order(session):
+    dispatch.register_courier(session, "Ann", ["Center"])
+    dispatch.dispatch_order(session, "Soup", "Center")
+    with pytest.raises(ApiError) as busy:
+        dispatch.dispatch_order(session, "Bread", "Center")
+    assert busy.value.status == 409
+    session.rollback()
+    assert session.scalars(select(Order.name)).all() == ["Soup"]
+
+
+def test_the_lavka_completion_frees_a_live_dispatched_courier(session):
+    ann = dispatch.register_courier(session, "Ann", ["Center"])
+    placed = dispatch.dispatch_order(session, "Soup", "Center")
+    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    when = datetime(2026, 3, 1, 10, 30)
+
+    done = lavka_orders.complete_orders(
+        session, [{"courier_id": courier.id, "order_id": order.id, "complete_time": (when, 0)}])
+    assert [dto["order_id"] for dto in done] == [order.id]
+    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    assert order.status == "completed" and order.completed_at == when
+    assert courier.active_order_id is None and courier.free_since == when
+
+
+def test_a_lavka_completion_is_all_or_nothing(session):
+    [foot] = lavka_couriers.create_couriers(
+        session, [{"courier_type": "FOOT", "regions": [1], "working_hours": ["10:00-12:00"]}])
+    new = lavka_orders.create_orders(
+        session, [{"weight": 1.0, "regions": 1, "delivery_hours": ["10:00-12:00"], "cost": 100}] * 2)
+    when = datetime(2026, 3, 1, 11, 0)
+    items = [{"courier_id": foot["courier_id"], "order_id": o["order_id"], "complete_time": (when, 0)}
+             for o in new]
+
+    with pytest.raises(ApiError) as never_assigned:  # strict: a new order cannot be completed
+        lavka_orders.complete_orders(session, items)
+    assert never_assigned.value.status == 400
+    session.rollback()
+    assert set(session.scalars(select(Order.status))) == {"new"}
+
+    done = lavka_orders.complete_orders(session, items, strict=False)  # bound to the completing courier
+    assert [dto["completed_time"] for dto in done] == ["2026-03-01T11:00:00Z"] * 2
+    session.expire_all()
+    assert set(session.execute(select(Order.status, Order.courier_id))) == {("completed", foot["courier_id"])}
+    # Idempotent: completing again keeps the first time.
+    later = [{**item, "complete_time": (datetime(2026, 3, 1, 11, 30), 0)} for item in items]
+    assert lavka_orders.complete_orders(session, later, strict=False) == done

@@ -43,22 +43,36 @@ document.addEventListener("htmx:beforeRequest", function (event) {
 // A poll that brings back what is already shown changes nothing: skipping the swap keeps keyboard
 // focus (and any open popover) where the user left it. Both sides go through the browser's parser,
 // so equal markup compares equal; CSRF tokens differ on every response and are left out.
-function comparable(html) {
-  var parsed = document.createElement("template");
-  parsed.innerHTML = html;
-  parsed.content.querySelectorAll("input[name='csrf_token']").forEach(function (input) {
+// The page's own side is cloned, never re-parsed from its markup: the timeline's positions are inline
+// styles set by script, and parsing them back from text is what the CSP forbids (style-src-attr).
+function comparable(source) {
+  var root;
+  if (typeof source === "string") {
+    var parsed = document.createElement("template");
+    parsed.innerHTML = source;
+    root = parsed.content;
+  } else {
+    root = document.createElement("div");
+    source.childNodes.forEach(function (node) { root.appendChild(node.cloneNode(true)); });
+  }
+  root.querySelectorAll("[style]").forEach(function (el) { el.removeAttribute("style"); });
+  // An open trip is the dispatcher's doing, not news from the server.
+  root.querySelectorAll("details[open]").forEach(function (el) { el.removeAttribute("open"); });
+  root.querySelectorAll("input[name='csrf_token']").forEach(function (input) {
     input.removeAttribute("value");
   });
-  parsed.content.querySelectorAll("time").forEach(function (time) {  // localised in place (localTimes)
+  root.querySelectorAll("time").forEach(function (time) {  // localised in place (localTimes)
     time.textContent = "";
     time.removeAttribute("title");
   });
-  return parsed.innerHTML;
+  var out = document.createElement("div");
+  out.appendChild(root.cloneNode ? root.cloneNode(true) : root);
+  return out.innerHTML;
 }
 
 document.addEventListener("htmx:beforeSwap", function (event) {
   if (!isPoll(event) || !event.detail.shouldSwap || typeof event.detail.serverResponse !== "string") return;
-  if (comparable(event.detail.serverResponse) === comparable(event.detail.target.innerHTML)) {
+  if (comparable(event.detail.serverResponse) === comparable(event.detail.target)) {
     event.detail.shouldSwap = false;
   }
 });

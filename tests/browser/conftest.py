@@ -42,14 +42,20 @@ HTTP_4XX = re.compile(r"^Failed to load resource: the server responded with a st
 class BrowserWatch:
     """The CSP violations, script errors and console errors of one browser context."""
 
-    def __init__(self, context):
+    def __init__(self, context, expected: tuple[str, ...] = ()):
         self.problems: list[str] = []
+        # Console errors a test causes on purpose (an injected 500, a dropped request): the browser's and
+        # htmx's own reports of them. CSP violations and script errors are never expected.
+        self.expected = [re.compile(pattern) for pattern in expected]
         context.add_init_script(CSP_REPORTER)
         context.on("console", self._console)
         context.on("weberror", lambda error: self.problems.append(f"uncaught: {error.error}"))
 
     def _console(self, message) -> None:
-        if message.type == "error" and not HTTP_4XX.match(message.text):
+        if message.type == "error" and not HTTP_4XX.match(message.text) and not (
+            "CSP violation" not in message.text and "Content Security Policy" not in message.text
+            and any(pattern.search(message.text) for pattern in self.expected)
+        ):
             self.problems.append(f"console error at {message.page.url if message.page else '?'}: {message.text}")
 
     def check(self) -> None:
@@ -147,15 +153,17 @@ def browser():
 
 
 @pytest.fixture
-def new_context(browser, live_server):
+def new_context(browser, live_server, request):
     """Make watched browser contexts on the live server; each fails the test on a CSP violation or
-    a console error."""
+    a console error (but those `@pytest.mark.console_errors(pattern, ...)` says the test causes)."""
     base_url, _, _ = live_server
     made: list[tuple[object, BrowserWatch]] = []
+    marker = request.node.get_closest_marker("console_errors")
+    expected = tuple(marker.args) if marker else ()
 
     def make():
         context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
-        made.append((context, BrowserWatch(context)))
+        made.append((context, BrowserWatch(context, expected)))
         return context
 
     yield make

@@ -54,6 +54,7 @@ def test_an_order_posted_through_the_api_appears_within_2s(page, live_server):
     page.screenshot(path=str(_shot("couriers_live")), full_page=True)
 
 
+@pytest.mark.console_errors(r"status of 500 \(Internal Server Error\)", r"^Response Status Error Code 500 ")
 def test_a_500_says_so_and_retry_sends_again(page, live_server):
     page.goto("/ui/orders")
     page.route("**/ui/orders/dispatch", lambda route: route.fulfill(status=500, body="boom"))
@@ -72,6 +73,7 @@ def test_a_500_says_so_and_retry_sends_again(page, live_server):
     expect(page.locator("#dispatch-outcome")).to_contain_text("Failing soup")
 
 
+@pytest.mark.console_errors(r"net::ERR_CONNECTION_RESET", r"^htmx:(sendError|afterRequest), ")
 def test_a_dropped_filter_request_says_so_and_the_select_shows_the_table(page):
     page.goto("/ui/orders")
     page.route(re.compile(r".*/ui/orders\?.*status=completed.*"), lambda route: route.abort("connectionreset"))

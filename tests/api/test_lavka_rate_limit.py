@@ -114,3 +114,11 @@ def test_budget_holds_across_gunicorn_workers(app, database_url):
         assert requests.get(f"{base}/orders/1", timeout=30).status_code == 404
     finally:
         stop_process(server)
+
+
+def test_rate_limit_off_logs_no_error_per_request(client, caplog):
+    """RATE_LIMIT=off (the tests' setting) exempts the endpoints without Flask-Limiter failing to parse it."""
+    with caplog.at_level("ERROR"):
+        for _ in range(3):
+            assert client.get("/couriers").status_code == 200
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]

@@ -46,13 +46,12 @@ document.addEventListener("htmx:beforeRequest", function (event) {
 // The page's own side is cloned, never re-parsed from its markup: the timeline's positions are inline
 // styles set by script, and parsing them back from text is what the CSP forbids (style-src-attr).
 function comparable(source) {
-  var root;
+  var root = document.createElement("div");
   if (typeof source === "string") {
-    var parsed = document.createElement("template");
+    var parsed = document.createElement("template");  // inert: nothing in it loads or runs
     parsed.innerHTML = source;
-    root = parsed.content;
+    root.appendChild(parsed.content);
   } else {
-    root = document.createElement("div");
     source.childNodes.forEach(function (node) { root.appendChild(node.cloneNode(true)); });
   }
   root.querySelectorAll("[style]").forEach(function (el) { el.removeAttribute("style"); });
@@ -65,9 +64,7 @@ function comparable(source) {
     time.textContent = "";
     time.removeAttribute("title");
   });
-  var out = document.createElement("div");
-  out.appendChild(root.cloneNode ? root.cloneNode(true) : root);
-  return out.innerHTML;
+  return root.innerHTML;
 }
 
 document.addEventListener("htmx:beforeSwap", function (event) {

@@ -12,6 +12,8 @@ from typing import Callable
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from delivery.domain.errors import Conflict, DomainError, Invalid, NotFound, Unauthorized, Unavailable
+
 log = logging.getLogger(__name__)
 
 # (status, message) -> (status, JSON body): a contract may also remap the status (Lavka's 422 -> 400).
@@ -19,13 +21,35 @@ ErrorStyle = Callable[[int, str], tuple[int, object]]
 
 
 class ApiError(Exception):
-    """An error a service or view raises on purpose: status and a human message for the contract."""
+    """An error a view raises on purpose (a malformed id in a path, say): status and a message.
+
+    Services never raise it: they raise `delivery.domain.errors`, which the handler maps by kind.
+    """
 
     def __init__(self, status: int, message: str = "", headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+# Each kind of domain error's status; a contract's style may still remap it (Lavka answers 400 for 404s
+# of its own, say). The order matters only for subclasses, of which there are none.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    Invalid: 400,
+    Unauthorized: 401,
+    NotFound: 404,
+    Conflict: 409,
+    Unavailable: 503,
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status a domain error answers with."""
+    for kind, status in DOMAIN_STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 400
 
 
 _STYLES: dict[str, ErrorStyle] = {}
@@ -54,6 +78,8 @@ def register_error_handlers(app: Flask) -> None:
         headers: dict = {}
         if isinstance(error, ApiError):
             code, message, headers = error.status, error.message, error.headers
+        elif isinstance(error, DomainError):
+            code, message = status_of(error), error.message
         elif isinstance(error, HTTPException):
             code = error.code or 500
             message = _http_message(error)
@@ -84,6 +110,7 @@ def register_error_handlers(app: Flask) -> None:
 
     app.register_error_handler(HTTPException, handle)
     app.register_error_handler(ApiError, handle)
+    app.register_error_handler(DomainError, handle)
     app.register_error_handler(Exception, handle)
 
 

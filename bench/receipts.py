@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         from delivery.app import create_app
         from delivery.extensions import db
         from delivery.services.fixtures import load_printers
-        from delivery.services.receipts import check_html
+        from delivery.printing import check_html
 
         app = create_app({
             "DATABASE_URL": f"sqlite:///{root / 'bench.db'}",

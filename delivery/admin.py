@@ -10,11 +10,11 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import BigInteger, select
 
-from delivery.errors import ApiError
+from delivery.domain.errors import DomainError
 from delivery.extensions import db
 from delivery.jsontext import INT32_MAX, INT64_MAX, fits_int64
 from delivery.models import CHECK_STATUSES, CHECK_TYPES, Check, Courier, District, Order, Printer, Trip, User
-from delivery.services.check_desk import pdf_path
+from delivery.services.receipts import pdf_path
 
 
 class _AdminOnly:
@@ -78,7 +78,7 @@ class PrinterView(SecureModelView):
     column_list = ("id", "name", "api_key", "check_type", "point_id")
     column_filters = ("check_type", "point_id")
     column_searchable_list = ("name", "api_key")
-    form_choices = {"check_type": [("kitchen", "kitchen"), ("client", "client")]}
+    form_choices = {"check_type": [(t, t) for t in CHECK_TYPES]}
 
 
 class RenderState(BaseSQLAFilter):
@@ -133,7 +133,7 @@ class CheckView(SecureModelView):
         """Show a check's PDF to an admin (no api key, and the check is not marked printed)."""
         try:
             check, path = pdf_path(db.session, check_id, current_app.config["MEDIA_ROOT"])
-        except ApiError:  # no such check, no PDF yet, or its file is gone
+        except DomainError:  # no such check, no PDF yet, or its file is gone
             abort(404)
         return send_file(path, mimetype="application/pdf", download_name=check.file_name, max_age=0)
 

@@ -5,10 +5,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from delivery.errors import ApiError
+from delivery.domain.errors import DomainError
 from delivery.extensions import db
 from delivery.models import CHECK_TYPES, ROLES
-from delivery.services import fixtures, printers, users
+from delivery.services import fixtures, receipts, users
 
 users_cli = AppGroup("users", help="Manage dispatcher and admin accounts.")
 
@@ -21,7 +21,7 @@ def create_user_command(username: str, password: str, role: str) -> None:
     """Create a user who can sign in to the pages (admins also to /admin)."""
     try:
         user = users.create_user(db.session, username, password, role)
-    except ApiError as error:
+    except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"created {user.role} {user.username}")
 
@@ -55,7 +55,10 @@ printers_cli = AppGroup("printers", help="Manage receipt printers.")
 @click.option("--name", default=None, help="Shown in /admin; default: Point N kitchen|client.")
 def create_printer_command(point_id: int, check_type: str, name: str | None) -> None:
     """Add a printer with a random api key, printed once: configure the printer with it."""
-    printer = printers.create_printer(db.session, point_id, check_type, name)
+    try:
+        printer = receipts.create_printer(db.session, point_id, check_type, name)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     click.echo(f"created printer {printer.id}: {printer}")
     click.echo(f"api_key: {printer.api_key}")
 
@@ -67,14 +70,13 @@ checks_cli = AppGroup("checks", help="Operate on receipt checks and their PDFs."
 @click.option("--check-id", type=int, default=None, help="Re-render this one check, whatever its status.")
 def requeue_checks_command(check_id: int | None) -> None:
     """Queue a PDF task for every check still `new`: waiting, lost or failed (or re-render one with --check-id)."""
-    from delivery.models import Check
-    from delivery.services import receipts
     from delivery.services.jobs import queued
 
     if check_id is not None:
-        if db.session.get(Check, check_id) is None:
-            raise click.ClickException(f"no check {check_id}")
-        queued().render_check(check_id, force=True)
+        try:
+            receipts.rerender(db.session, check_id)
+        except DomainError as error:
+            raise click.ClickException(f"no check {check_id}") from error
         click.echo(f"queued check {check_id}")
         return
     ids = receipts.stuck_check_ids(db.session)

@@ -1,9 +1,10 @@
-"""HTML to PDF with wkhtmltopdf; the only module that imports pdfkit.
+"""A check's layout to HTML (its template) and HTML to PDF (wkhtmltopdf); the only module that imports pdfkit.
 
 wkhtmltopdf fetches any URL it finds in the HTML, so it runs with local file access disabled and
 every network request sent to a dead proxy: the receipt templates carry their CSS inline and name
 installed fonts (DejaVu Sans) by family. Each call is its own wkhtmltopdf process with no shared
-lock, so concurrent workers render concurrently.
+lock, so concurrent workers render concurrently. The PDF task hands `render_check_pdf` to the
+receipts service, which decides when to render and records the outcome.
 """
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pdfkit
+from flask import render_template
+
+from delivery.domain import receipts as rules
+from delivery.domain.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +50,8 @@ OPTIONS = {
 }
 
 
-class PdfUnavailable(RuntimeError):
-    """wkhtmltopdf cannot be found: PDFs wait for it."""
+class PdfUnavailable(Unavailable):
+    """wkhtmltopdf cannot be found: PDFs wait for it (no retry helps until it is installed)."""
 
 
 def find_wkhtmltopdf(configured: str | None) -> str | None:
@@ -73,3 +79,13 @@ def html_to_pdf(html: str, target: Path, binary: str | None) -> Path:
         Path(temp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+def check_html(check_type: str, order: dict[str, Any]) -> str:
+    """Render a check's layout for its order (Jinja autoescapes every field); needs an app context."""
+    return render_template(f"receipts/{check_type}_check.html", **rules.receipt_context(order))
+
+
+def render_check_pdf(check_type: str, order: dict[str, Any], target: Path, binary: str | None) -> Path:
+    """A check's PDF at `target`: its layout rendered for the order, then through wkhtmltopdf."""
+    return html_to_pdf(check_html(check_type, order), target, binary)

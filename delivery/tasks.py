@@ -3,21 +3,23 @@
 Tasks take ids, never objects, and read the database themselves, so a task that runs twice or late
 does the same thing. They register on `delivery.queue.huey` (configured by create_app, which also
 hands them to services through services/jobs.py); the consumer runs them in the app its entry
-point, delivery/worker.py, builds. The task monitor records every run from Huey's signals.
+point, delivery/worker.py, builds. Every run is recorded from Huey's signals (delivery/task_runs.py).
 """
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from flask import current_app
 from huey import crontab
 
+from delivery import printing, task_runs
 from delivery.extensions import db
 from delivery.queue import app_context, huey
-from delivery.services import consumers, courier_stats, planning, receipts, task_monitor
+from delivery.services import consumers, courier_stats, planning, receipts
 
 # Record every task's life wherever tasks run: the web app (immediate mode) and every consumer.
-huey.signal()(task_monitor.record)
+huey.signal()(task_runs.record)
 
 
 # --- Courier statistics (dispatch.md) ---------------------------------------------------------------
@@ -62,7 +64,7 @@ def render_check(check_id: int, force: bool = False, task=None) -> str:
         return receipts.render_check(
             db.session,
             int(check_id),
-            binary=current_app.config["WKHTMLTOPDF"],
+            partial(printing.render_check_pdf, binary=current_app.config["WKHTMLTOPDF"]),
             media_root=current_app.config["MEDIA_ROOT"],
             force=force,
             lease_seconds=current_app.config["CHECK_LEASE_SECONDS"],

@@ -68,5 +68,4 @@ def test_redis_going_away_and_coming_back(make_app, app, session):
         assert status == 200 and body["checks"]["redis"] == {"ok": True, "configured": True}
     finally:
         stop_process(server)
-        make_app()  # the rate limiter's storage, process-wide, back on the session's Redis
         queue.init_app(app, app.config)

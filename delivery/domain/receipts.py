@@ -21,9 +21,28 @@ read it through `receipt_context`, which accepts either spelling of point and ph
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
-CHECK_TYPES = ("kitchen", "client")
+
+class CheckType(str, Enum):
+    """What a printer prints, and so the layout of its checks."""
+
+    KITCHEN = "kitchen"
+    CLIENT = "client"
+
+
+class CheckStatus(str, Enum):
+    """A check's status as stored in `checks.status` (receipts.md): rendered once its PDF is written,
+    printed once its printer opened it. A check whose renders gave up stays `new` (shown as failed)."""
+
+    NEW = "new"
+    RENDERED = "rendered"
+    PRINTED = "printed"
+
+
+CHECK_TYPES: tuple[str, ...] = tuple(kind.value for kind in CheckType)
+CHECK_STATUSES: tuple[str, ...] = tuple(status.value for status in CheckStatus)
 MAX_ORDER_ID = 2**63 - 1
 MAX_AMOUNT = 10**15
 

@@ -17,18 +17,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from delivery.domain.receipts import CHECK_STATUSES, CHECK_TYPES, CheckStatus
 from delivery.extensions import db
 from delivery.models.types import BigId, Document
 
-CHECK_TYPES = ("kitchen", "client")
-CHECK_STATUSES = ("new", "rendered", "printed")
+__all__ = ["CHECK_STATUSES", "CHECK_TYPES", "Check", "Printer"]
 
 
 class Printer(db.Model):
     """A receipt printer at a point; it prints one type of check and authenticates by its api key."""
 
     __tablename__ = "printers"
-    __table_args__ = (CheckConstraint("check_type IN ('kitchen', 'client')", name="check_type"),)
+    __table_args__ = (CheckConstraint(f"check_type IN {CHECK_TYPES!r}", name="check_type"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -45,8 +45,8 @@ class Check(db.Model):
 
     __tablename__ = "checks"
     __table_args__ = (
-        CheckConstraint("type IN ('kitchen', 'client')", name="type"),
-        CheckConstraint("status IN ('new', 'rendered', 'printed')", name="status"),
+        CheckConstraint(f"type IN {CHECK_TYPES!r}", name="type"),
+        CheckConstraint(f"status IN {CHECK_STATUSES!r}", name="status"),
         # One check per (printer, order): concurrent posts of one order cannot make two sets.
         UniqueConstraint("printer_id", "order_id"),
         # GET /new_checks/: a printer's checks by status.
@@ -64,7 +64,7 @@ class Check(db.Model):
     type: Mapped[str] = mapped_column(String(10), nullable=False)
     order: Mapped[dict] = mapped_column(Document, nullable=False)
     order_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="new")
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=CheckStatus.NEW.value)
     # Relative to MEDIA_ROOT, e.g. "pdf/123456_client.pdf".
     pdf_file: Mapped[str | None] = mapped_column(String(500))
     # Rendering attempts and the last failure, so a stuck check is visible rather than silently new.
@@ -86,7 +86,7 @@ class Check(db.Model):
     @property
     def failed(self) -> bool:
         """A new check whose renders gave up: the pages show it as failed."""
-        return self.status == "new" and self.failed_at is not None
+        return self.status == CheckStatus.NEW and self.failed_at is not None
 
     @property
     def file_name(self) -> str:

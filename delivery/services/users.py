@@ -6,24 +6,26 @@ from sqlalchemy.orm import Session
 
 from werkzeug.security import check_password_hash
 
-from delivery.errors import ApiError
+from delivery.domain.errors import Conflict, Invalid
 from delivery.models import ROLES, User
 from delivery.models.user import DUMMY_PASSWORD_HASH
+from delivery.services.tx import write_transaction
 
 
 def create_user(session: Session, username: str, password: str, role: str = "dispatcher") -> User:
-    """Create a user; refuse a taken name, an unknown role or an empty password."""
+    """Create a user; `Invalid` for an empty name or password or an unknown role, `Conflict` for a
+    taken name."""
     username = username.strip()
     if not username or not password:
-        raise ApiError(400, "username and password are required")
+        raise Invalid("username and password are required")
     if role not in ROLES:
-        raise ApiError(400, f"role must be one of {', '.join(ROLES)}")
-    if session.scalar(select(User).where(User.username == username)):
-        raise ApiError(409, f"user {username!r} exists already")
+        raise Invalid(f"role must be one of {', '.join(ROLES)}")
     user = User(username=username, role=role)
-    user.set_password(password)
-    session.add(user)
-    session.commit()
+    user.set_password(password)  # hashing takes a while: not inside the write lock
+    with write_transaction(session):
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise Conflict(f"user {username!r} exists already")
+        session.add(user)
     return user
 
 
@@ -44,5 +46,5 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 def end_sessions(session: Session, user: User) -> None:
     """Sign the user out everywhere: every session and remember cookie made so far stops working."""
-    user.end_sessions()
-    session.commit()
+    with write_transaction(session):
+        user.end_sessions()

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from htmx_flask import make_response
 
-from delivery.errors import ApiError
+from delivery.domain.errors import DomainError
 from delivery.extensions import db
-from delivery.services import check_desk, listing
+from delivery.services import listing, receipts
 from delivery.ui import bp, labels
 from delivery.ui.bulk import run_bulk
 from delivery.ui.render import page, wants_fragment
@@ -28,7 +28,7 @@ def checks():
 @bp.get("/ui/checks/<int:check_id>/pdf")
 def check_pdf(check_id: int):
     """Serve a check's PDF: inline for the preview, as an attachment with ?download=1."""
-    check, path = check_desk.pdf_path(db.session(), check_id, current_app.config["MEDIA_ROOT"])
+    check, path = receipts.pdf_path(db.session(), check_id, current_app.config["MEDIA_ROOT"])
     return send_file(
         path, mimetype="application/pdf", as_attachment=request.args.get("download") == "1",
         download_name=check.file_name, max_age=0,
@@ -39,7 +39,7 @@ def check_pdf(check_id: int):
 def checks_render_selected():
     """Queue every ticked check for rendering again; say how many, and which could not be, and why."""
     return run_bulk(
-        lambda check_id: check_desk.rerender(db.session(), check_id),
+        lambda check_id: receipts.rerender(db.session(), check_id),
         lambda n: ngettext("%(num)s check queued for rendering.", "%(num)s checks queued for rendering.", n),
         _("Tick the checks to re-render first."), CHECKS_CHANGED,
     )
@@ -50,10 +50,10 @@ def check_render(check_id: int):
     """Queue a check for rendering again (a failed or lost PDF)."""
     message = None
     try:
-        check_desk.rerender(db.session(), check_id)
-    except ApiError as error:
+        receipts.rerender(db.session(), check_id)
+    except DomainError as error:
         message = error.message
-    check = check_desk.get_check(db.session(), check_id)
+    check = receipts.get_check(db.session(), check_id)
     if not wants_fragment():
         flash(labels.message(message) if message else _("Check %(id)s queued for rendering.", id=check_id))
         return redirect(request.referrer or url_for("ui.checks"))

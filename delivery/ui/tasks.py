@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from delivery.errors import ApiError
+from delivery.domain.errors import DomainError
+from delivery.errors import status_of
 from delivery.extensions import db
 from delivery.services import task_monitor
+from delivery.task_runs import queue_sizes, retry
 from delivery.ui import bp, labels
 from delivery.ui.render import page, wants_fragment
 
@@ -14,7 +16,7 @@ from delivery.ui.render import page, wants_fragment
 def _overview_page(message: str | None = None, status_code: int = 200):
     status = request.args.get("status", "")
     overview = task_monitor.overview(
-        db.session(), status=status, lost_after=current_app.config["CONSUMER_SILENCE_SECONDS"])
+        db.session(), queue_sizes, status=status, lost_after=current_app.config["CONSUMER_SILENCE_SECONDS"])
     return page(
         "ui/tasks.html", "ui/_tasks_body.html", overview=overview, status=status, message=message
     ), status_code
@@ -30,10 +32,10 @@ def tasks():
 def task_retry(task_id: str):
     """Queue a failed task again with its arguments."""
     try:
-        new_id = task_monitor.retry(db.session(), task_id)
+        new_id = retry(db.session(), task_id)
         message, code = _("Queued again as %(id)s.", id=new_id), 200
-    except ApiError as error:
-        message, code = labels.message(error.message), error.status
+    except DomainError as error:
+        message, code = labels.message(error.message), status_of(error)
     if not wants_fragment():
         flash(message)
         return redirect(url_for("ui.tasks"))

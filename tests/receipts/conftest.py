@@ -45,7 +45,7 @@ def fake_pdf(monkeypatch):
         rendered.append((html, target))
         return target
 
-    monkeypatch.setattr("delivery.services.receipts.html_to_pdf", html_to_pdf)
+    monkeypatch.setattr("delivery.printing.html_to_pdf", html_to_pdf)
     return rendered
 
 

@@ -23,7 +23,7 @@ def some_checks(client, printers, order, fake_pdf, monkeypatch):
     def crash(html, target, binary):
         raise OSError("disk full")
 
-    monkeypatch.setattr("delivery.services.receipts.html_to_pdf", crash)
+    monkeypatch.setattr("delivery.printing.html_to_pdf", crash)
     assert client.post("/create_checks/", json={**order, "id": 3, "point_id": 3}).status_code == 200
     assert run_retries() == 9  # three retries of each of the three checks: then they are failed
     return printers
@@ -71,7 +71,7 @@ def test_a_check_whose_render_failed_once_is_retrying_not_failed(client, login, 
     def crash(html, target, binary):
         raise OSError("disk full")
 
-    monkeypatch.setattr("delivery.services.receipts.html_to_pdf", crash)
+    monkeypatch.setattr("delivery.printing.html_to_pdf", crash)
     assert client.post("/create_checks/", json=order).status_code == 200
     login("admin")
     assert listed_ids(client.get("/admin/check/?flt0_render_is=retrying").get_data(as_text=True)) == [1, 2]

@@ -114,7 +114,7 @@ def test_the_last_retry_failing_marks_the_check_failed(app, client, printers, or
     def crash(html, target, binary):
         raise OSError("wkhtmltopdf crashed")
 
-    monkeypatch.setattr("delivery.services.receipts.html_to_pdf", crash)
+    monkeypatch.setattr("delivery.printing.html_to_pdf", crash)
     assert client.post("/create_checks/", json=order).status_code == 200
     check = _check(printers, 1)
     assert not check.failed and check.lease_owner is None  # the retry is due: not failed yet

@@ -67,7 +67,7 @@ def test_a_failure_is_recorded_and_retried(app, new_checks, monkeypatch):
     def crash(html, target, binary):
         raise OSError("wkhtmltopdf crashed")
 
-    monkeypatch.setattr("delivery.services.receipts.html_to_pdf", crash)
+    monkeypatch.setattr("delivery.printing.html_to_pdf", crash)
     assert render_check.retries == 3 and render_check.retry_delay > 0
     result = render_check(1)  # immediate mode: runs now, and the retry is scheduled
     with pytest.raises(Exception):
@@ -92,7 +92,7 @@ def test_renders_run_concurrently(app, new_checks, monkeypatch):
         target.write_bytes(b"%PDF-1.4\n")
         return target
 
-    monkeypatch.setattr("delivery.services.receipts.html_to_pdf", render)
+    monkeypatch.setattr("delivery.printing.html_to_pdf", render)
     results, errors = [], []
 
     def worker(check_id):

@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 
 from delivery.access_log import mask_api_keys
 from delivery.extensions import db
-from delivery.services.printers import create_printer
+from delivery.services.receipts import create_printer
 from delivery.testing import process_env, start_gunicorn, stop_process
 
 

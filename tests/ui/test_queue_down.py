@@ -21,9 +21,8 @@ def queue_down(make_app, app, session):
     client = broken.test_client()
     assert client.post("/login", data={"username": "ops", "password": "secret-pass"}).status_code == 302
     yield client
-    # The queue and the rate limiter are process-wide: an app on the session's settings points both
-    # back (the next test's limiter reset would reach for the absent Redis), then the queue at `app`.
-    make_app()
+    # The queue is process-wide: point it back at `app` (the `app` fixture also re-points the queue
+    # and the rate limiter for the next test).
     queue.init_app(app, app.config)
 
 

@@ -68,11 +68,11 @@ def test_status_filter_and_unknown_retry(signed_in, app, session):
 
 
 def test_a_broken_monitor_never_breaks_a_task(app, monkeypatch):
-    from delivery.services import task_monitor
+    from delivery import task_runs
 
     def explode(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(task_monitor, "_upsert", explode)
+    monkeypatch.setattr(task_runs, "_upsert", explode)
     with app.app_context():
         assert adds(4, 5).get() == 9

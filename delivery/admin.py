@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import BigInteger, select
 
 from delivery.domain.errors import DomainError
+from delivery.domain.receipts import CheckStatus
 from delivery.extensions import db
 from delivery.jsontext import INT32_MAX, INT64_MAX, fits_int64
 from delivery.models import CHECK_STATUSES, CHECK_TYPES, Check, Courier, District, Order, Printer, Trip, User
@@ -88,7 +89,7 @@ class RenderState(BaseSQLAFilter):
     def apply(self, query, value, alias=None):
         gave_up, erred = Check.failed_at.is_not(None), Check.last_error.is_not(None)
         state = {"failed": gave_up, "retrying": ~gave_up & erred}.get(value, ~gave_up & ~erred)
-        return query.filter(Check.status == "new", state)
+        return query.filter(Check.status == CheckStatus.NEW, state)
 
     def operation(self) -> str:
         return "is"
@@ -156,7 +157,7 @@ def _status_badge(check: Check) -> Markup:
     # A new check that gave up (or waits for wkhtmltopdf) must stand out, not look merely queued.
     if check.failed:
         return Markup('<span class="text-danger" data-failed="1">new (failed)</span>')
-    if check.status == "new" and check.last_error:
+    if check.status == CheckStatus.NEW and check.last_error:
         return Markup('<span class="text-warning" data-retrying="1">new (retrying)</span>')
     return Markup("{}").format(check.status)
 

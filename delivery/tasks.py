@@ -13,10 +13,10 @@ from functools import partial
 from flask import current_app
 from huey import crontab
 
-from delivery import printing, task_runs
+from delivery import printing, task_runs, watchdog
 from delivery.extensions import db
 from delivery.queue import app_context, huey
-from delivery.services import consumers, courier_stats, planning, receipts
+from delivery.services import courier_stats, planning, receipts
 
 # Record every task's life wherever tasks run: the web app (immediate mode) and every consumer.
 huey.signal()(task_runs.record)
@@ -72,18 +72,18 @@ def render_check(check_id: int, force: bool = False, task=None) -> str:
         )
 
 
-# --- Each consumer process's watchdog (services/consumers.py) -------------------------------------------
+# --- Each consumer process's watchdog (delivery/watchdog.py) -------------------------------------------
 # Startup hooks run in consumer workers only, never in the web app: heartbeat, leases, lost checks.
 
 
 @huey.on_startup()
 def start_consumer_watchdog() -> None:
     """Start this consumer process's watchdog with its first worker."""
-    consumers.start_watchdog(app_context, render_check, huey.pending_count)
+    watchdog.start_watchdog(app_context, render_check, huey.pending_count)
 
 
 @huey.on_shutdown()
 def stop_consumer_watchdog() -> None:
     """Stop the watchdog with the process's last worker."""
-    consumers.stop_watchdog()
+    watchdog.stop_watchdog()
 

@@ -2,7 +2,7 @@
 
 A render first claims its check with a conditional UPDATE (a lease: `lease_owner`, `lease_until`),
 so two consumers never render one check at once. Every Huey consumer process runs a watchdog thread
-that, every HEARTBEAT_SECONDS, records that it is alive (`consumer_beats`), renews the leases of the
+(delivery/watchdog.py, the queue's edge) whose beat calls the steps here: every HEARTBEAT_SECONDS it records that it is alive (`consumer_beats`), renews the leases of the
 renders it is running, queues again the `new` checks whose task was lost (a lease that ran out: its
 consumer died mid-render; or no lease and a task queued long ago or never: Redis was down, the web
 process died between commit and enqueue), gives up on a check after CHECK_MAX_ATTEMPTS lost renders,
@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -25,6 +24,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from delivery.domain.receipts import CheckStatus
 from delivery.models import Check, ConsumerBeat, TaskRun
 from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
@@ -56,7 +56,7 @@ def claim(session: Session, check_id: int, owner: str, lease_seconds: float, for
     now = utcnow()
     conditions = [Check.id == check_id, or_(Check.lease_until.is_(None), Check.lease_until < now)]
     if not force:
-        conditions.append(Check.status == "new")
+        conditions.append(Check.status == CheckStatus.NEW)
     with write_transaction(session):
         result = session.execute(update(Check).where(*conditions).values(
             lease_owner=owner, lease_until=now + timedelta(seconds=lease_seconds),
@@ -89,7 +89,7 @@ def renew_leases(session: Session, owner: str, lease_seconds: float) -> int:
 def _lost(now: datetime, requeue_after: float):
     """A new check, not given up, whose lease ran out, or unheld with no task queued lately."""
     return and_(
-        Check.status == "new",
+        Check.status == CheckStatus.NEW,
         Check.failed_at.is_(None),
         or_(
             Check.lease_until < now,
@@ -181,94 +181,3 @@ def forget_gone_consumers(session: Session) -> None:
     """Delete the beats of consumers silent for a day."""
     with write_transaction(session):
         session.execute(delete(ConsumerBeat).where(ConsumerBeat.beat_at < utcnow() - _FORGET_AFTER))
-
-
-# --- The watchdog thread of a consumer process -----------------------------------------------------------
-
-
-class Watchdog:
-    """Beats for this consumer process, renews its leases and sweeps, in a daemon thread."""
-
-    def __init__(self, app_context: Callable, enqueue: Callable[[int], object], pending: Callable[[], int]):
-        self.app_context = app_context
-        self.enqueue, self.pending = enqueue, pending
-        self.me = consumer_id()
-        self.started_at = utcnow()
-        self.interval = 10.0  # HEARTBEAT_SECONDS, read at each beat
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="delivery-watchdog", daemon=True)
-
-    def start(self) -> None:
-        # The first beat before any task runs: a run is never taken for lost for want of one.
-        self._tick_logged(sweep=False)
-        self.thread.start()
-        log.info("consumer %s: watchdog started", self.me)
-
-    def stop(self) -> None:
-        self.stopped.set()
-
-    def _run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            self._tick_logged()
-
-    def _tick_logged(self, sweep: bool = True) -> None:
-        try:
-            self.tick(sweep)
-        except Exception:  # the thread must outlive any one beat (the database away, say)
-            log.exception("consumer %s: watchdog beat failed", self.me)
-
-    def tick(self, sweep: bool = True) -> None:
-        """One beat: each step on its own, so a failing one (Redis down) never stops the others."""
-        from flask import current_app
-
-        from delivery.extensions import db
-
-        with self.app_context():
-            config = current_app.config
-            self.interval = float(config["HEARTBEAT_SECONDS"])
-            session = db.session()
-            steps = [
-                lambda: beat(session, self.me, self.started_at),
-                lambda: renew_leases(session, self.me, config["CHECK_LEASE_SECONDS"]),
-            ]
-            if sweep:
-                steps += [
-                    lambda: requeue_lost(session, self.enqueue, requeue_after=config["CHECK_REQUEUE_SECONDS"],
-                                         max_attempts=config["CHECK_MAX_ATTEMPTS"], backlog=self.pending() > 0),
-                    lambda: mark_lost_runs(session, config["CONSUMER_SILENCE_SECONDS"]),
-                    lambda: forget_gone_consumers(session),
-                ]
-            try:
-                for step in steps:
-                    try:
-                        step()
-                    except Exception:
-                        log.exception("consumer %s: watchdog step failed", self.me)
-                        session.rollback()
-            finally:
-                db.session.remove()
-
-
-_watchdog: Watchdog | None = None
-_users = 0
-_watchdog_lock = threading.Lock()
-
-
-def start_watchdog(app_context: Callable, enqueue: Callable[[int], object], pending: Callable[[], int]) -> None:
-    """Start this process's watchdog with its first worker (a Huey startup hook calls it per worker)."""
-    global _watchdog, _users
-    with _watchdog_lock:
-        _users += 1
-        if _watchdog is None or _watchdog.me != consumer_id():  # none yet, or a forked worker process
-            _watchdog = Watchdog(app_context, enqueue, pending)
-            _watchdog.start()
-
-
-def stop_watchdog() -> None:
-    """Stop the watchdog when this process's last worker shuts down."""
-    global _watchdog, _users
-    with _watchdog_lock:
-        _users = max(0, _users - 1)
-        if _users == 0 and _watchdog is not None:
-            _watchdog.stop()
-            _watchdog = None

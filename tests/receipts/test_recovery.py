@@ -14,6 +14,7 @@ from delivery.models import Check, ConsumerBeat, TaskRun
 from delivery.services import consumers
 from delivery.services.clock import utcnow
 from delivery.tasks import render_check
+from delivery.watchdog import Watchdog
 from tests.helpers import HX, run_retries
 
 SWEEP = {"requeue_after": 30, "max_attempts": 5}
@@ -132,7 +133,7 @@ def test_a_broker_failure_during_the_sweep_keeps_the_check_for_the_next(app, unq
 
 
 def test_the_watchdog_beats_and_sweeps(app, unqueued, fake_pdf):
-    watchdog = consumers.Watchdog(app.app_context, render_check, lambda: 0)
+    watchdog = Watchdog(app.app_context, render_check, lambda: 0)
     watchdog.tick()
     beat = unqueued.scalar(select(ConsumerBeat))
     assert beat.id == consumers.consumer_id() and consumers.last_beat(unqueued) == beat.beat_at

@@ -5,7 +5,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from delivery.domain.errors import DomainError
+from delivery.domain.errors import DomainError, NotFound
 from delivery.extensions import db
 from delivery.models import CHECK_TYPES, ROLES
 from delivery.services import fixtures, receipts, users
@@ -75,8 +75,10 @@ def requeue_checks_command(check_id: int | None) -> None:
     if check_id is not None:
         try:
             receipts.rerender(db.session, check_id)
-        except DomainError as error:
+        except NotFound as error:
             raise click.ClickException(f"no check {check_id}") from error
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
         click.echo(f"queued check {check_id}")
         return
     ids = receipts.stuck_check_ids(db.session)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+# What a use case says when the broker cannot be reached to queue its task (`Unavailable`).
+QUEUE_DOWN = "The task queue cannot be reached; try again in a moment."
+
 
 class Jobs(Protocol):
     """The background tasks services queue."""

@@ -246,9 +246,13 @@ def pdf_path(session: Session, check_id: int, media_root: str | Path) -> tuple[C
 
 def rerender(session: Session, check_id: int) -> None:
     """Queue the check's PDF to be rendered again, whatever its status (a printed check stays printed):
-    what the checks page and `flask checks requeue --check-id` do. `NotFound` for an unknown check."""
+    what the checks page and `flask checks requeue --check-id` do. `NotFound` for an unknown check,
+    `Unavailable` while the broker cannot be reached."""
     get_check(session, check_id)
-    jobs.queued().render_check(check_id, force=True)
+    try:
+        jobs.queued().render_check(check_id, force=True)
+    except Exception as error:  # Redis down: say so, rather than a 500
+        raise Unavailable(jobs.QUEUE_DOWN) from error
 
 
 # --- Printers --------------------------------------------------------------------------------------

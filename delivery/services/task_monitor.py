@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 from delivery.domain.errors import NotFound
 from delivery.models import TaskRun
 from delivery.services.consumers import mark_lost_runs
+from delivery.services.jobs import QUEUE_DOWN
+
+__all__ = ["FAILED", "QUEUED", "QUEUE_DOWN", "Overview", "counts", "get_run", "overview"]
 
 QUEUED = ("enqueued", "scheduled", "retrying")
 # `lost`: still executing on a consumer that stopped beating (services/consumers.py marks it).
 FAILED = ("error", "expired", "revoked", "canceled", "timeout", "interrupted", "locked", "lost")
-QUEUE_DOWN = "The task queue cannot be reached; try again in a moment."
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from delivery.models import TaskRun
+from delivery.models import Check, TaskRun
 from delivery.services.task_monitor import QUEUE_DOWN
 from delivery.services.users import create_user
 from delivery import queue
@@ -34,6 +34,20 @@ def test_retry_while_the_queue_is_down_is_a_503_and_the_run_stays_failed(queue_d
     assert response.status_code == 503 and QUEUE_DOWN in response.get_data(as_text=True)
     session.rollback()
     assert session.scalar(select(TaskRun.status).where(TaskRun.task_id == "t-1")) == "error"
+
+
+def test_rerendering_a_check_while_the_queue_is_down_says_so(queue_down, session):
+    from delivery.services.receipts import create_printer
+
+    printer = create_printer(session, 1, "client")
+    session.add(Check(printer_id=printer.id, type="client", order={"id": 7}, order_id=7, status="printed"))
+    session.commit()
+    one = queue_down.post("/ui/checks/1/render", headers=HX)
+    assert one.status_code == 200 and QUEUE_DOWN in one.get_data(as_text=True)
+    ticked = queue_down.post("/ui/checks/render-selected", data={"ids": ["1"]}, headers=HX)
+    assert ticked.status_code == 200 and f"1: {QUEUE_DOWN}" in ticked.get_data(as_text=True)
+    session.rollback()
+    assert session.scalar(select(Check.status)) == "printed"
 
 
 def test_planning_while_the_queue_is_down_is_a_503(queue_down):

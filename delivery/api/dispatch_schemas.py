@@ -24,9 +24,11 @@ class CourierIn(DispatchSchema):
 
 
 class CourierOut(DispatchSchema):
-    id = fields.UUID(required=True)
+    """A registered `Courier`: its UUID, its name and its districts' names, in the order given."""
+
+    id = fields.UUID(required=True, attribute="uuid")
     name = fields.String(required=True)
-    districts = fields.List(fields.String(), required=True)
+    districts = fields.List(fields.String(), required=True, attribute="district_names")
 
 
 class CourierListArgs(DispatchSchema):
@@ -36,8 +38,10 @@ class CourierListArgs(DispatchSchema):
 
 
 class CourierBrief(DispatchSchema):
-    id = fields.UUID(required=True)
-    name = fields.String(required=True)
+    """A `Courier` in the list: its UUID and its name ("Courier <id>" when it has none)."""
+
+    id = fields.UUID(required=True, attribute="uuid")
+    name = fields.String(required=True, attribute="display_name")
 
 
 class ActiveOrder(DispatchSchema):
@@ -46,6 +50,8 @@ class ActiveOrder(DispatchSchema):
 
 
 class CourierCard(DispatchSchema):
+    """The service's `LiveCard`."""
+
     id = fields.UUID(required=True)
     name = fields.String(required=True)
     districts = fields.List(fields.String(), required=True)

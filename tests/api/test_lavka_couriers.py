@@ -150,7 +150,7 @@ def test_a_huge_page_is_streamed_and_equals_the_small_pages(client, monkeypatch)
     """A page over STREAM_ABOVE couriers is written a chunk of rows at a time; it is the same JSON as
     the small pages, couriers with several regions cut across chunk boundaries."""
     from delivery.api import lavka_couriers as view
-    from delivery.services import lavka_couriers as service
+    from delivery.services import couriers as service
 
     post_couriers(client, *[courier(courier_type=("FOOT", "BIKE", "AUTO")[i % 3], regions=[(i + k) % 5 + 1 for k in range(i % 3 + 1)],
                                     hours=["08:00-09:00", "10:00-11:00"][: i % 2 + 1]) for i in range(60)])

@@ -24,11 +24,11 @@ class CourierIn(DispatchSchema):
 
 
 class CourierOut(DispatchSchema):
-    """A registered `Courier`: its UUID, its name and its districts' names, in the order given."""
+    """The service's `Registered`."""
 
-    id = fields.UUID(required=True, attribute="uuid")
+    id = fields.UUID(required=True)
     name = fields.String(required=True)
-    districts = fields.List(fields.String(), required=True, attribute="district_names")
+    districts = fields.List(fields.String(), required=True)
 
 
 class CourierListArgs(DispatchSchema):

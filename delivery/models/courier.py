@@ -68,11 +68,6 @@ class Courier(db.Model):
     @property
     def region_ids(self) -> list[int]:
         return [link.district_id for link in self.districts]
-
-    @property
-    def district_names(self) -> list[str]:
-        return [link.district.name for link in self.districts]
-
     def __repr__(self) -> str:
         return f"<Courier {self.id} {self.type}>"
 

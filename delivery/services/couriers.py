@@ -49,6 +49,7 @@ class _New(NamedTuple):
     courier_type: str
     working_hours: Sequence[str]
     district_ids: Sequence[int]
+    courier_uuid: uuid.UUID | None = None  # a new one when not given
 
 
 def _store(session: Session, couriers: Sequence[_New]) -> list[int]:
@@ -58,7 +59,7 @@ def _store(session: Session, couriers: Sequence[_New]) -> list[int]:
     """
     now = utcnow()
     rows = [
-        {"uuid": uuid.uuid4(), "name": c.name, "type": c.courier_type,
+        {"uuid": c.courier_uuid or uuid.uuid4(), "name": c.name, "type": c.courier_type,
          "working_hours": list(c.working_hours), "free_since": now}
         for c in couriers
     ]
@@ -89,15 +90,26 @@ def create_couriers(session: Session, couriers: Sequence[dict[str, Any]]) -> lis
     ]
 
 
-def register(session: Session, name: str, district_names: Sequence[str]) -> Courier:
+@dataclass(frozen=True)
+class Registered:
+    """A courier the dispatch API registered: its UUID, its name and its districts' names, as given."""
+
+    id: uuid.UUID
+    name: str
+    districts: list[str]
+
+
+def register(session: Session, name: str, district_names: Sequence[str]) -> Registered:
     """The dispatch API's registration: a FOOT courier with no working hours serving these districts,
-    named as given and created on first use."""
+    named as given and created on first use.
+
+    The answer is known once stored: reading the row back would start another transaction.
+    """
+    courier_uuid = uuid.uuid4()
     with write_transaction(session):
         ids = districts.ensure_names(session, district_names)
-        [courier_id] = _store(session, [
-            _New(name, CourierType.FOOT.value, [], [ids[n] for n in district_names])
-        ])
-    return session.get(Courier, courier_id)
+        _store(session, [_New(name, CourierType.FOOT.value, [], [ids[n] for n in district_names], courier_uuid)])
+    return Registered(courier_uuid, name, list(district_names))
 
 
 def _check_profile(courier_type: str, working_hours: Sequence[str]) -> None:

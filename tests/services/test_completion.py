@@ -24,7 +24,7 @@ def _order(session, order_uuid) -> Order:
 
 
 def test_a_dispatched_order_makes_its_courier_busy_and_completing_it_frees_him(session):
-    ann = couriers.register(session, "Ann", ["Center"]).uuid
+    ann = couriers.register(session, "Ann", ["Center"]).id
     assert _courier(session, ann).free_since is not None
 
     placed = dispatch.dispatch_order(session, "Soup", "Center")
@@ -65,7 +65,7 @@ def test_no_free_courier_stores_no_order(session):
 
 
 def test_the_lavka_completion_frees_a_live_dispatched_courier(session):
-    ann = couriers.register(session, "Ann", ["Center"]).uuid
+    ann = couriers.register(session, "Ann", ["Center"]).id
     placed = dispatch.dispatch_order(session, "Soup", "Center")
     courier, order = _courier(session, ann), _order(session, placed["order_id"])
     when = datetime(2026, 3, 1, 10, 30)

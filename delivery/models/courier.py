@@ -68,6 +68,7 @@ class Courier(db.Model):
     @property
     def region_ids(self) -> list[int]:
         return [link.district_id for link in self.districts]
+
     def __repr__(self) -> str:
         return f"<Courier {self.id} {self.type}>"
 

@@ -9,8 +9,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from delivery.domain.intervals import parse_interval
 from delivery.domain.courier_types import CourierType
+from delivery.domain.intervals import parse_interval
 from delivery.ui.labels import courier_type_choices, message
 
 # A district name: letters (any script), digits, spaces and a little punctuation; at least one letter

@@ -26,11 +26,11 @@ from delivery.api.dispatch_schemas import (
 )
 from delivery.errors import ApiError, register_error_style
 from delivery.extensions import db
-from delivery.services import dispatch
+from delivery.services import couriers, dispatch
 
 blp = Blueprint("dispatch", __name__, description="Live dispatch: couriers and orders")
-# The hot paths (the card, a dispatch) send the service's dict as it is, UUIDs written by Flask's
-# JSON provider; the schemas document them, and the tests hold the answers to the contract.
+# A dispatch (the hot path) sends the service's dict as it is, UUIDs written by Flask's JSON provider;
+# the couriers' answers are the service's objects dumped by their schemas (one card: microseconds).
 
 
 def detail_style(code: int, message: str) -> tuple[int, object]:
@@ -57,14 +57,14 @@ class Couriers(MethodView):
     @blp.response(200, CourierBrief(many=True))
     def get(self, args):
         """List couriers in registration order."""
-        return dispatch.list_couriers(db.session(), args["offset"], args["limit"])
+        return couriers.registered(db.session(), args["offset"], args["limit"])
 
     @blp.arguments(CourierIn())
     @blp.response(201, CourierOut)
     @blp.alt_response(422, schema=Detail)
     def post(self, body):
         """Register a courier serving the given districts."""
-        return dispatch.register_courier(db.session(), body["name"], body["districts"])
+        return couriers.register(db.session(), body["name"], body["districts"])
 
 
 @blp.route("/courier/<courier_id>", strict_slashes=False)
@@ -74,7 +74,7 @@ class CourierItem(MethodView):
     @blp.alt_response(422, schema=Detail)
     def get(self, courier_id: str):
         """Show the courier card with its active order and statistics."""
-        return jsonify(dispatch.courier_card(db.session(), parse_id(courier_id, "Courier")))
+        return couriers.live_card(db.session(), parse_id(courier_id, "Courier"))
 
 
 @blp.route("/order/", strict_slashes=False)

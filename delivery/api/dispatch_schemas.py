@@ -24,6 +24,8 @@ class CourierIn(DispatchSchema):
 
 
 class CourierOut(DispatchSchema):
+    """The service's `Registered`."""
+
     id = fields.UUID(required=True)
     name = fields.String(required=True)
     districts = fields.List(fields.String(), required=True)
@@ -36,8 +38,10 @@ class CourierListArgs(DispatchSchema):
 
 
 class CourierBrief(DispatchSchema):
-    id = fields.UUID(required=True)
-    name = fields.String(required=True)
+    """A `Courier` in the list: its UUID and its name ("Courier <id>" when it has none)."""
+
+    id = fields.UUID(required=True, attribute="uuid")
+    name = fields.String(required=True, attribute="display_name")
 
 
 class ActiveOrder(DispatchSchema):
@@ -46,6 +50,8 @@ class ActiveOrder(DispatchSchema):
 
 
 class CourierCard(DispatchSchema):
+    """The service's `LiveCard`."""
+
     id = fields.UUID(required=True)
     name = fields.String(required=True)
     districts = fields.List(fields.String(), required=True)

@@ -52,9 +52,9 @@ def parse_id(raw: str) -> int:
     return value
 
 
-def date_arg(raw: str | None, *, default_today: bool = True):
+def date_arg(raw: str | None):
     """Parse a `YYYY-MM-DD` query value (today UTC when absent), or raise a 400."""
-    if raw is None and default_today:
+    if raw is None:
         return datetime.now(timezone.utc).date()
     try:
         return parse_date(raw)

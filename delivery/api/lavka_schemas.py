@@ -11,14 +11,14 @@ from __future__ import annotations
 import numbers
 import re
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, pre_load, validate, validates_schema
 
+from delivery.domain.courier_types import COURIER_TYPES
 from delivery.domain.intervals import is_interval
-from delivery.domain.lavka_time import parse_instant
+from delivery.domain.lavka_time import parse_date, parse_instant
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
-COURIER_TYPES = ("FOOT", "BIKE", "AUTO")
 
 
 class StrictSchema(Schema):
@@ -121,6 +121,43 @@ class GetCouriersResponse(Schema):
 class GetCourierMetaInfoResponse(CourierDto):
     rating = fields.Integer(metadata={"format": "int32"})
     earnings = fields.Integer(metadata={"format": "int32"})
+
+
+class LavkaDate(fields.Date):
+    """A strict `YYYY-MM-DD` date (lavka.md): no compact form, no time, no one-digit month."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class MetaInfoQuery(StrictSchema):
+    """The meta-info window [start, end): the spec spells it `startDate`/`endDate`, lavka.md also
+    accepts `start_date`/`end_date` (which win when both are given). Missing, bad, or end before
+    start: a 400."""
+
+    start = LavkaDate(required=True, data_key="startDate", metadata={
+        "description": "Rating calculation start date (alias start_date)", "example": "2023-01-20"})
+    end = LavkaDate(required=True, data_key="endDate", metadata={
+        "description": "Rating calculation end date (alias end_date)", "example": "2023-01-21"})
+
+    @pre_load
+    def accept_snake_case(self, data, **kwargs):
+        window = {}
+        for snake, camel in (("start_date", "startDate"), ("end_date", "endDate")):
+            value = data.get(snake, missing)
+            if value is missing:
+                value = data.get(camel, missing)
+            if value is not missing:
+                window[camel] = value
+        return window
+
+    @validates_schema
+    def end_not_before_start(self, window, **kwargs):
+        if window["end"] < window["start"]:
+            raise ValidationError("end_date is before start_date")
 
 
 class QueryInteger(fields.Integer):

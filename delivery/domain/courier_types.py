@@ -17,6 +17,10 @@ class CourierType(str, Enum):
     AUTO = "AUTO"
 
 
+# The codes as stored and sent, in the table's order: the model's CHECK, the schemas, the forms use these.
+COURIER_TYPES: tuple[str, ...] = tuple(courier_type.value for courier_type in CourierType)
+
+
 @dataclass(frozen=True)
 class TypeRules:
     """Capacities and timings of one courier type (planning.md) and its pay and rating coefficients."""

@@ -17,10 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from delivery.domain.courier_types import COURIER_TYPES, CourierType
 from delivery.extensions import db
 from delivery.models.types import BigId
-
-COURIER_TYPES = ("FOOT", "BIKE", "AUTO")
 
 
 class Courier(db.Model):
@@ -28,7 +27,8 @@ class Courier(db.Model):
 
     __tablename__ = "couriers"
     __table_args__ = (
-        CheckConstraint("type IN ('FOOT', 'BIKE', 'AUTO')", name="type"),
+        # "type IN ('FOOT', 'BIKE', 'AUTO')", from the one table of courier types.
+        CheckConstraint(f"type IN ({', '.join(repr(code) for code in COURIER_TYPES)})", name="type"),
         # The courier picked by live dispatch is the one free for longest: serve that order from an index.
         Index("ix_couriers_free", "active_order_id", "free_since", "id"),
     )
@@ -37,7 +37,7 @@ class Courier(db.Model):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, nullable=False, default=uuid.uuid4)
     # Null for Lavka couriers, which have no name: shown as "Courier <id>".
     name: Mapped[str | None] = mapped_column(String(200))
-    type: Mapped[str] = mapped_column(String(4), nullable=False, default="FOOT")
+    type: Mapped[str] = mapped_column(String(4), nullable=False, default=CourierType.FOOT.value)
     # Echoed exactly as received (order and duplicates kept), so stored as the list itself.
     working_hours: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, nullable=False, server_default=func.now())

@@ -13,16 +13,19 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from delivery.domain.courier_stats import Completion, CourierStats, compute
+from delivery.domain.order_status import OrderStatus
 from delivery.models import Courier, Order
 from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
+
+COMPLETED = OrderStatus.COMPLETED.value
 
 
 def load_completions(session: Session, courier_id: int) -> list[Completion]:
     """Every completed order of the courier, whichever door it came through."""
     rows = session.execute(
         select(Order.assigned_at, Order.completed_at).where(
-            Order.courier_id == courier_id, Order.status == "completed"
+            Order.courier_id == courier_id, Order.status == COMPLETED
         )
     )
     return [Completion(assigned_at, completed_at) for assigned_at, completed_at in rows]
@@ -32,7 +35,7 @@ def latest_completion(session: Session, courier_id: int) -> datetime | None:
     """When the courier last completed an order (served by the courier/completed_at index)."""
     return session.scalar(
         select(func.max(Order.completed_at)).where(
-            Order.courier_id == courier_id, Order.status == "completed"
+            Order.courier_id == courier_id, Order.status == COMPLETED
         )
     )
 
@@ -66,7 +69,7 @@ def refresh_courier_stats(
 def couriers_with_completions(session: Session) -> list[int]:
     """Ids of the couriers whose figures depend on the day (the others are null and 0 for good)."""
     ids = session.scalars(
-        select(Order.courier_id).where(Order.status == "completed").distinct().order_by(Order.courier_id)
+        select(Order.courier_id).where(Order.status == COMPLETED).distinct().order_by(Order.courier_id)
     ).all()
     session.rollback()  # end the read, so each refresh below starts its own transaction
     return [i for i in ids if i is not None]

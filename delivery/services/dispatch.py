@@ -13,95 +13,21 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, JSON, BigInteger, Integer, Uuid, bindparam, exists, func, select, text, update
+from sqlalchemy import ARRAY, JSON, BigInteger, Integer, Uuid, bindparam, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, District, Order
 from delivery.services import jobs, waiting
 from delivery.services.clock import utcnow
-from delivery.services.courier_stats import card_stats
-from delivery.services.districts import ensure_names
-from delivery.services.tx import autocommit_engine, is_sqlite, read_rows, write_transaction
+from delivery.services.tx import autocommit_engine, is_sqlite, write_transaction
 
 log = logging.getLogger(__name__)
 
 IN_PROGRESS, COMPLETED = 1, 2
-
-
-def register_courier(session: Session, name: str, districts: Sequence[str]) -> dict[str, Any]:
-    """Register a FOOT courier with no working hours, free from now, serving these districts."""
-    with write_transaction(session):
-        ids = ensure_names(session, districts)
-        courier = Courier(name=name, type="FOOT", working_hours=[], free_since=utcnow())
-        courier.districts = [
-            CourierDistrict(position=position, district_id=ids[district])
-            for position, district in enumerate(districts)
-        ]
-        session.add(courier)
-        session.flush()
-        waiting.assign_to_couriers(session, [courier.id])  # an order waiting in its districts
-        result = {"id": courier.uuid, "name": name, "districts": list(districts)}
-    return result
-
-
-def list_couriers(session: Session, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
-    """Couriers in registration order (ids only grow), whichever door registered them."""
-    query = select(Courier.id, Courier.uuid, Courier.name).order_by(Courier.id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    return [
-        {"id": courier_uuid, "name": name if name is not None else f"Courier {courier_id}"}
-        for courier_id, courier_uuid, name in session.execute(query)
-    ]
-
-
-_C, _O, _D, _CD = (t.__table__.c for t in (Courier, Order, District, CourierDistrict))
-_DONE = Order.__table__.alias("done")
-_LATEST_COMPLETION = (
-    select(func.max(_DONE.c.completed_at)).where(_DONE.c.courier_id == _C.id, _DONE.c.status == "completed")
-    .correlate(Courier.__table__).scalar_subquery()
-)
-# The whole card in one statement: one row per district of the courier (in its order), each with the
-# courier's statistics columns, its live order and its latest completion.
-_CARD = (
-    select(_C.id, _C.name, _C.avg_complete_seconds, _C.avg_day_orders, _C.stats_as_of,
-           _C.stats_computed_at, _LATEST_COMPLETION.label("latest"), _O.id.label("order_id"),
-           _O.uuid.label("order_uuid"), _O.name.label("order_name"), _D.name.label("district"))
-    .select_from(
-        Courier.__table__
-        .outerjoin(Order.__table__, _O.id == _C.active_order_id)
-        .outerjoin(CourierDistrict.__table__, _CD.courier_id == _C.id)
-        .outerjoin(District.__table__, _D.id == _CD.district_id)
-    )
-    .where(_C.uuid == bindparam("uuid"))
-    .order_by(_CD.position)
-)
-
-
-def courier_card(session: Session, courier_uuid: uuid.UUID) -> dict[str, Any]:
-    """The courier card: districts, the active live order and the statistics."""
-    rows = read_rows(session, _CARD, {"uuid": courier_uuid})
-    if not rows:
-        raise ApiError(404, "Courier not found")
-    courier = rows[0]
-    active = None
-    if courier.order_uuid is not None:
-        active = {"order_id": courier.order_uuid,
-                  "order_name": courier.order_name or f"Order {courier.order_id}"}
-    stats = card_stats(session, courier, latest=courier.latest)
-    return {
-        "id": courier_uuid,
-        "name": courier.name or f"Courier {courier.id}",
-        "districts": [row.district for row in rows if row.district is not None],
-        "active_order": active,
-        "avg_order_complete_time": stats.avg_order_complete_time,
-        "avg_day_orders": stats.avg_day_orders,
-    }
 
 
 def no_free_courier(district: str) -> ApiError:

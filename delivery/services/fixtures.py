@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from delivery.domain.courier_types import CourierType
 from delivery.models import Courier, CourierDistrict, District, Order, Printer, User
 from delivery.services.clock import utcnow
 
@@ -29,10 +30,10 @@ DISTRICTS = [(1, "Center"), (2, "North"), (3, "South")]
 
 # (name, type, working hours, district ids)
 COURIERS = [
-    ("Anna", "FOOT", ["09:00-13:00"], [1]),
-    ("Boris", "BIKE", ["10:00-14:00", "16:00-20:00"], [1, 2]),
-    ("Vera", "AUTO", ["08:00-20:00"], [1, 2, 3]),
-    ("Gleb", "FOOT", ["12:00-18:00"], [3]),
+    ("Anna", CourierType.FOOT.value, ["09:00-13:00"], [1]),
+    ("Boris", CourierType.BIKE.value, ["10:00-14:00", "16:00-20:00"], [1, 2]),
+    ("Vera", CourierType.AUTO.value, ["08:00-20:00"], [1, 2, 3]),
+    ("Gleb", CourierType.FOOT.value, ["12:00-18:00"], [3]),
 ]
 
 # (weight, district id, delivery hours, cost)

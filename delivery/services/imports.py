@@ -21,10 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from delivery import jsontext
+from delivery.domain.courier_types import COURIER_TYPES
+from delivery.domain.errors import DomainError
 from delivery.domain.intervals import INTERVAL_RE, is_interval
-from delivery.errors import ApiError
 from delivery.models import District
-from delivery.services import lavka_couriers, lavka_orders
+from delivery.services import couriers, lavka_orders
 
 KINDS = {"couriers": ("courier_type", "regions", "working_hours"),
          "orders": ("weight", "regions", "delivery_hours", "cost")}
@@ -82,8 +83,9 @@ def _hours(value: Any, what: str) -> list[str]:
 def courier_item(raw: dict) -> dict:
     """One row as a Lavka courier item; ValueError says what is wrong with it."""
     ctype = str(raw.get("courier_type") or raw.get("type") or "").strip()
-    if ctype not in ("FOOT", "BIKE", "AUTO"):
-        raise ValueError(f"courier_type must be FOOT, BIKE or AUTO, not {ctype!r}")
+    if ctype not in COURIER_TYPES:
+        *others, last = COURIER_TYPES
+        raise ValueError(f"courier_type must be {', '.join(others)} or {last}, not {ctype!r}")
     regions = [_int(r, "regions") for r in _split(raw.get("regions"))]
     if not regions or min(regions) < 1:
         raise ValueError("regions must be one or more positive numbers")
@@ -161,8 +163,8 @@ def import_file(session: Session, kind: str, filename: str, content: bytes) -> I
             report.created.append(create(session, to_item(raw)))
         except ValueError as error:
             report.errors.append(RowError(number, str(error)))
-        except ApiError as error:
-            report.errors.append(RowError(number, error.message or f"refused ({error.status})"))
+        except DomainError as error:
+            report.errors.append(RowError(number, error.message or f"refused ({type(error).__name__})"))
         except SQLAlchemyError as error:  # the database refused it: report the row, keep going
             session.rollback()
             report.errors.append(RowError(number, f"not stored: {type(error).__name__}"))
@@ -183,7 +185,7 @@ def _creator(kind: str) -> Callable[[Session, dict], int]:
             raise ValueError(_flatten(error.messages)) from error
         _refuse_unknown_districts(session, loaded["regions"])
         if kind == "couriers":
-            return lavka_couriers.create_couriers(session, [loaded])[0]["courier_id"]
+            return couriers.create_couriers(session, [loaded])[0]["courier_id"]
         return lavka_orders.create_orders(session, [loaded])[0]["order_id"]
 
     return create

@@ -25,7 +25,7 @@ from delivery.errors import ApiError
 from delivery.models import Courier, Order, Trip
 from delivery.services.bulk import insert_with_ids
 from delivery.services.clock import utcnow
-from delivery.services.lavka_couriers import WITH_REGIONS, courier_dtos
+from delivery.services.couriers import WITH_REGIONS, courier_dtos
 from delivery.services.lavka_orders import order_dto
 from delivery.services.tx import write_transaction
 

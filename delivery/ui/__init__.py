@@ -65,7 +65,7 @@ bp.add_app_template_filter(labels.next_trip, "next_trip")
 @bp.app_context_processor
 def choices():
     # Lazy words: rendered in the page's language, and only by the pages that show them.
-    return {"courier_types": list(labels.COURIER_TYPES.items()),
+    return {"courier_types": labels.courier_type_choices(),
             "order_statuses": [(code, labels.STATUSES.get(code, code)) for code in ORDER_STATUSES],
             "check_statuses": [(code, labels.STATUSES.get(code, code)) for code in (*CHECK_STATUSES, "failed")]}
 

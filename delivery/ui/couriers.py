@@ -6,9 +6,11 @@ from datetime import date, timedelta
 from flask import redirect, request, url_for
 from htmx_flask import make_response
 
-from delivery.errors import ApiError
+from delivery.domain.errors import DomainError
+from delivery.errors import status_of
 from delivery.extensions import db
-from delivery.services import courier_now, courier_profiles, listing
+from delivery.services import courier_now, couriers as courier_service, listing
+from delivery.services.read_models import courier_card as courier_card_model
 from delivery.ui import bp, labels
 from delivery.ui.forms import CourierForm, split_intervals
 from delivery.ui.render import page, wants_fragment
@@ -59,9 +61,9 @@ def courier_new():
     if not form.validate_on_submit():
         return _form_page(form, status=422 if request.method == "POST" else 200)
     try:
-        courier = courier_profiles.register(db.session(), **_profile(form))
-    except ApiError as error:
-        return _form_page(form, error=labels.message(error.message), status=error.status)
+        courier = courier_service.register_profile(db.session(), **_profile(form))
+    except DomainError as error:
+        return _form_page(form, error=labels.message(error.message), status=status_of(error))
     return _saved(courier.id)
 
 
@@ -79,14 +81,14 @@ def _profile(form) -> dict:
 @bp.route("/ui/couriers/<int:courier_id>/edit", methods=["GET", "POST"])
 def courier_edit(courier_id: int):
     """Edit a courier's name, type, districts and working hours."""
-    courier = courier_profiles.get_courier(db.session(), courier_id)
+    courier = courier_service.get_courier(db.session(), courier_id)
     form = _form(courier)
     if not form.validate_on_submit():
         return _form_page(form, courier, status=422 if request.method == "POST" else 200)
     try:
-        courier_profiles.update_courier(db.session(), courier_id, **_profile(form))
-    except ApiError as error:
-        return _form_page(form, courier, error=labels.message(error.message), status=error.status)
+        courier_service.update_courier(db.session(), courier_id, **_profile(form))
+    except DomainError as error:
+        return _form_page(form, courier, error=labels.message(error.message), status=status_of(error))
     return _saved(courier_id)
 
 
@@ -97,5 +99,5 @@ def courier_card(courier_id: int):
     start = listing.parse_date(request.args.get("start")) or today - timedelta(days=7)
     end = listing.parse_date(request.args.get("end")) or today + timedelta(days=1)
     day = listing.parse_date(request.args.get("day")) or today
-    card = courier_profiles.card(db.session(), courier_id, start=start, end=end, day=day)
+    card = courier_card_model.card(db.session(), courier_id, start=start, end=end, day=day)
     return page("ui/courier_card.html", "ui/_courier_card.html", card=card)

@@ -9,8 +9,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from delivery.domain.courier_types import CourierType
 from delivery.domain.intervals import parse_interval
-from delivery.ui.labels import COURIER_TYPES, message
+from delivery.ui.labels import courier_type_choices, message
 
 # A district name: letters (any script), digits, spaces and a little punctuation; at least one letter
 # (a bare number is a Lavka region's district, made by the API), at most 60 characters.
@@ -56,7 +57,7 @@ class CourierForm(FlaskForm):
     """
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    type = SelectField(_l("Type"), choices=list(COURIER_TYPES.items()), default="FOOT")
+    type = SelectField(_l("Type"), choices=courier_type_choices(), default=CourierType.FOOT.value)
     districts = SelectMultipleField(_l("Districts"), coerce=int, validators=[Optional()])
     new_districts = StringField(
         _l("New districts"), validators=[Optional(), Length(max=500)],

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, MethodNotAllowed, NotFound,
                                  RequestEntityTooLarge)
 
+from delivery.domain.courier_types import CourierType
 from delivery.domain.intervals import format_minute
 
 STATUSES = {
@@ -25,7 +26,8 @@ STATUSES = {
     "expired": _l("expired"), "revoked": _l("revoked"), "lost": _l("lost"),
 }
 
-COURIER_TYPES = {"FOOT": _l("On foot"), "BIKE": _l("Bike"), "AUTO": _l("Car")}
+# The types themselves are domain.courier_types' table; here only their names on the pages.
+COURIER_TYPES = {CourierType.FOOT: _l("On foot"), CourierType.BIKE: _l("Bike"), CourierType.AUTO: _l("Car")}
 CHECK_TYPES = {"kitchen": _l("Kitchen"), "client": _l("Client")}
 
 # The services answer in English (the APIs' contracts); the pages say the same in their language.
@@ -100,6 +102,11 @@ def status_label(code: str | None) -> str:
 
 def courier_type_label(code: str | None) -> str:
     return str(COURIER_TYPES.get(code or "", code or ""))
+
+
+def courier_type_choices() -> list[tuple[str, object]]:
+    """(code, name) of every courier type, in the table's order: the form's and the filter's choices."""
+    return [(courier_type.value, COURIER_TYPES[courier_type]) for courier_type in CourierType]
 
 
 def check_type_label(code: str | None) -> str:

@@ -150,7 +150,7 @@ def test_a_huge_page_is_streamed_and_equals_the_small_pages(client, monkeypatch)
     """A page over STREAM_ABOVE couriers is written a chunk of rows at a time; it is the same JSON as
     the small pages, couriers with several regions cut across chunk boundaries."""
     from delivery.api import lavka_couriers as view
-    from delivery.services import lavka_couriers as service
+    from delivery.services import couriers as service
 
     post_couriers(client, *[courier(courier_type=("FOOT", "BIKE", "AUTO")[i % 3], regions=[(i + k) % 5 + 1 for k in range(i % 3 + 1)],
                                     hours=["08:00-09:00", "10:00-11:00"][: i % 2 + 1]) for i in range(60)])
@@ -183,3 +183,21 @@ def test_wrong_method_keeps_the_empty_body(client):
     response = client.delete("/couriers/1")
     assert response.status_code == 405
     assert response.get_json() == {}
+
+
+def test_the_hand_made_lists_are_exactly_the_schemas_dump(client, monkeypatch):
+    """The lists are sent without marshmallow (a hot path, see api/lavka_couriers.py): each equals
+    what its schema would dump, with every field the schema requires."""
+    from delivery.api import lavka_couriers as view
+    from delivery.api import lavka_schemas as s
+
+    created = post_couriers(client, courier("BIKE", [2, 1], ["08:00-09:00", "10:00-11:00"]), courier("AUTO"))
+    batch = {"couriers": created}
+    assert s.CreateCouriersResponse().dump(batch) == batch and s.CreateCouriersResponse().validate(batch) == {}
+    page = client.get("/couriers?limit=5").get_json()
+    assert page["couriers"] == created
+    assert s.GetCouriersResponse().dump(page) == page and s.GetCouriersResponse().validate(page) == {}
+    monkeypatch.setattr(view, "STREAM_ABOVE", 1)
+    assert client.get("/couriers?limit=5").get_json() == page  # the streamed page too
+    # One courier is dumped by its schema: the same shape.
+    assert client.get(f"/couriers/{created[0]['courier_id']}").get_json() == created[0]

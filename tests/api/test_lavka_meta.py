@@ -108,3 +108,10 @@ def test_bad_id_is_400(client, raw):
 def test_unknown_courier_is_404(client):
     response = meta(client, 7)
     assert (response.status_code, response.get_json()) == (404, {})
+
+
+def test_the_snake_case_spelling_wins_when_both_are_given(lenient):
+    post_couriers(lenient, courier())
+    deliver(lenient, 1, [(10, "2023-01-01T10:00:00Z")])
+    response = lenient.get("/couriers/meta-info/1?start_date=2023-01-01&startDate=bad&endDate=2023-01-02")
+    assert (response.status_code, response.get_json()["earnings"]) == (200, 20)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from delivery.errors import ApiError
 from delivery.models import Courier, Order
-from delivery.services import dispatch, lavka_couriers, lavka_orders
+from delivery.services import couriers, dispatch, lavka_orders
 
 
 def _courier(session, courier_uuid) -> Courier:
@@ -24,17 +24,17 @@ def _order(session, order_uuid) -> Order:
 
 
 def test_a_dispatched_order_makes_its_courier_busy_and_completing_it_frees_him(session):
-    ann = dispatch.register_courier(session, "Ann", ["Center"])
-    assert _courier(session, ann["id"]).free_since is not None
+    ann = couriers.register(session, "Ann", ["Center"]).id
+    assert _courier(session, ann).free_since is not None
 
     placed = dispatch.dispatch_order(session, "Soup", "Center")
-    assert placed["courier_id"] == ann["id"]
-    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    assert placed["courier_id"] == ann
+    courier, order = _courier(session, ann), _order(session, placed["order_id"])
     assert order.status == "assigned" and courier.active_order_id == order.id and courier.free_since is None
 
     done = dispatch.complete_order(session, placed["order_id"])
-    assert done["status"] == dispatch.COMPLETED and done["courier_id"] == ann["id"]
-    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    assert done["status"] == dispatch.COMPLETED and done["courier_id"] == ann
+    courier, order = _courier(session, ann), _order(session, placed["order_id"])
     assert order.status == "completed" and order.completed_at == done["completed_at"]
     assert courier.active_order_id is None and courier.free_since == done["completed_at"]
     # The statistics refresh was queued after the commit (run at once here: immediate mode).
@@ -42,7 +42,7 @@ def test_a_dispatched_order_makes_its_courier_busy_and_completing_it_frees_him(s
 
 
 def test_completing_twice_or_an_unknown_order_changes_nothing(session):
-    dispatch.register_courier(session, "Ann", ["Center"])
+    couriers.register(session, "Ann", ["Center"])
     placed = dispatch.dispatch_order(session, "Soup", "Center")
     first = dispatch.complete_order(session, placed["order_id"])
     with pytest.raises(ApiError) as again:
@@ -55,7 +55,7 @@ def test_completing_twice_or_an_unknown_order_changes_nothing(session):
 
 
 def test_no_free_courier_stores_no_order(session):
-    dispatch.register_courier(session, "Ann", ["Center"])
+    couriers.register(session, "Ann", ["Center"])
     dispatch.dispatch_order(session, "Soup", "Center")
     with pytest.raises(ApiError) as busy:
         dispatch.dispatch_order(session, "Bread", "Center")
@@ -65,21 +65,21 @@ def test_no_free_courier_stores_no_order(session):
 
 
 def test_the_lavka_completion_frees_a_live_dispatched_courier(session):
-    ann = dispatch.register_courier(session, "Ann", ["Center"])
+    ann = couriers.register(session, "Ann", ["Center"]).id
     placed = dispatch.dispatch_order(session, "Soup", "Center")
-    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    courier, order = _courier(session, ann), _order(session, placed["order_id"])
     when = datetime(2026, 3, 1, 10, 30)
 
     done = lavka_orders.complete_orders(
         session, [{"courier_id": courier.id, "order_id": order.id, "complete_time": (when, 0)}])
     assert [dto["order_id"] for dto in done] == [order.id]
-    courier, order = _courier(session, ann["id"]), _order(session, placed["order_id"])
+    courier, order = _courier(session, ann), _order(session, placed["order_id"])
     assert order.status == "completed" and order.completed_at == when
     assert courier.active_order_id is None and courier.free_since == when
 
 
 def test_a_lavka_completion_is_all_or_nothing(session):
-    [foot] = lavka_couriers.create_couriers(
+    [foot] = couriers.create_couriers(
         session, [{"courier_type": "FOOT", "regions": [1], "working_hours": ["10:00-12:00"]}])
     new = lavka_orders.create_orders(
         session, [{"weight": 1.0, "regions": 1, "delivery_hours": ["10:00-12:00"], "cost": 100}] * 2)

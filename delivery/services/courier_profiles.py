@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from delivery.domain.intervals import parse_interval
 from delivery.errors import ApiError
 from delivery.models import COURIER_TYPES, Courier, CourierDistrict, District, Order, Trip
-from delivery.services import courier_now, dispatch, lavka_couriers, waiting
+from delivery.services import availability, dispatch, lavka_couriers, orders
 from delivery.services import districts as district_service
 from delivery.services.lookup import get_or_404
 
@@ -94,7 +94,7 @@ def update_courier(
         session.flush()
         courier.districts.extend(CourierDistrict(position=n, district_id=i) for n, i in enumerate(ids))
         session.flush()
-        waiting.assign_to_couriers(session, [courier.id])  # a new district may have an order waiting
+        orders.assign_to_couriers(session, [courier.id])  # a new district may have an order waiting
         session.commit()
     except BaseException:
         session.rollback()
@@ -136,12 +136,12 @@ def card(session: Session, courier_id: int, *, start: date, end: date, day: date
     live = dispatch.courier_card(session, courier.uuid)
     meta = lavka_couriers.meta_info(session, courier_id, start, end) if end > start else {}
     # Busy now: the live order, or an order of the trip under way; a later trip is the next trip.
-    now = courier_now.local_now()
-    order = courier_now.current_order(session, courier_id, now)
+    now = availability.local_now()
+    order = availability.current_order(session, courier_id, now)
     return CourierCard(
         courier=courier,
         busy=order is not None,
-        next_trip=courier_now.next_trips(session, [courier_id], now).get(courier_id),
+        next_trip=availability.next_trips(session, [courier_id], now).get(courier_id),
         active_order=order,
         avg_complete=live["avg_order_complete_time"],
         avg_day_orders=live["avg_day_orders"],

@@ -24,7 +24,7 @@ from delivery import jsontext
 from delivery.domain.intervals import INTERVAL_RE, is_interval
 from delivery.errors import ApiError
 from delivery.models import District
-from delivery.services import lavka_couriers, lavka_orders
+from delivery.services import lavka_couriers, orders
 
 KINDS = {"couriers": ("courier_type", "regions", "working_hours"),
          "orders": ("weight", "regions", "delivery_hours", "cost")}
@@ -184,7 +184,7 @@ def _creator(kind: str) -> Callable[[Session, dict], int]:
         _refuse_unknown_districts(session, loaded["regions"])
         if kind == "couriers":
             return lavka_couriers.create_couriers(session, [loaded])[0]["courier_id"]
-        return lavka_orders.create_orders(session, [loaded])[0]["order_id"]
+        return orders.create_orders(session, [loaded])[0].id
 
     return create
 

@@ -18,7 +18,7 @@ from delivery.domain.earnings import meta_figures
 from delivery.domain.lavka_time import midnight
 from delivery.errors import ApiError
 from delivery.models import Courier, CourierDistrict, Order
-from delivery.services import bulk, districts, waiting
+from delivery.services import bulk, districts, orders
 from delivery.services.clock import utcnow
 from delivery.services.lookup import get_or_404
 from delivery.services.tx import read_rows, write_transaction
@@ -51,7 +51,7 @@ def create_couriers(session: Session, couriers: Sequence[dict[str, Any]]) -> lis
             for position, region in enumerate(c["regions"])
         ]
         session.execute(insert(CourierDistrict.__table__), links)
-        waiting.assign_to_couriers(session, ids)  # orders the page keeps waiting in their regions
+        orders.assign_to_couriers(session, ids)  # orders the page keeps waiting in their regions
     return [
         {"courier_id": courier_id, "courier_type": c["courier_type"],
          "regions": list(c["regions"]), "working_hours": list(c["working_hours"])}

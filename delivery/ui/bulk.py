@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from htmx_flask import make_response
 from markupsafe import escape
 
+from delivery.domain.errors import DomainError
 from delivery.errors import ApiError
 from delivery.ui import labels
 from delivery.ui.render import wants_fragment
@@ -31,7 +32,7 @@ def run_bulk(act: Callable[[int], object], done_text: Callable[[int], str], none
         try:
             act(row_id)
             done += 1
-        except ApiError as error:
+        except (DomainError, ApiError) as error:  # ApiError: until check_desk raises domain errors too
             failures.append(f"{row_id}: {labels.message(error.message)}")
     parts = [done_text(done) if done else ("" if failures else none_text)]
     if failures:

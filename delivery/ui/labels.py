@@ -132,6 +132,6 @@ def next_trip(trip: tuple | None) -> str:
         return ""
     day, minute = trip
     at = format_minute(minute)
-    if day == date.today():  # the trips' wall clock, as services.courier_now
+    if day == date.today():  # the trips' wall clock, as services.availability
         return str(_l("next trip at %(time)s", time=at))
     return str(_l("next trip on %(day)s at %(time)s", day=format_date(day, "d MMM"), time=at))

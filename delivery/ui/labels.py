@@ -12,11 +12,13 @@ from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, Met
                                  RequestEntityTooLarge)
 
 from delivery.domain.intervals import format_minute
+from delivery.domain.order_status import OrderStatus
 
 STATUSES = {
     # orders
-    "new": _l("new"), "waiting": _l("waiting"), "assigned": _l("assigned"), "completed": _l("completed"),
-    "cancelled": _l("cancelled"),
+    OrderStatus.NEW.value: _l("new"), OrderStatus.WAITING.value: _l("waiting"),
+    OrderStatus.ASSIGNED.value: _l("assigned"), OrderStatus.COMPLETED.value: _l("completed"),
+    OrderStatus.CANCELLED.value: _l("cancelled"),
     # checks
     "rendered": _l("rendered"), "printed": _l("printed"), "failed": _l("failed"),
     # background tasks

@@ -32,7 +32,7 @@ def run_bulk(act: Callable[[int], object], done_text: Callable[[int], str], none
         try:
             act(row_id)
             done += 1
-        except (DomainError, ApiError) as error:  # ApiError: until check_desk raises domain errors too
+        except (DomainError, ApiError) as error:
             failures.append(f"{row_id}: {labels.message(error.message)}")
     parts = [done_text(done) if done else ("" if failures else none_text)]
     if failures:

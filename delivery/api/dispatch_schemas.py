@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from delivery.domain.order_status import OrderStatus
 from delivery.jsontext import INT64_MAX
+
+# An order's `status` in this contract: 1 until completed, then 2.
+IN_PROGRESS, COMPLETED = 1, 2
 
 NAME = validate.Length(min=1, max=200)
 
@@ -72,20 +76,38 @@ class OrderCreated(DispatchSchema):
     courier_id = fields.UUID(required=True, allow_none=True)
 
 
+class Progress(fields.Integer):
+    """The contract's status code of an order (its stored status: `completed` or not)."""
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return COMPLETED if obj.status == OrderStatus.COMPLETED.value else IN_PROGRESS
+
+
+class CourierUuid(fields.UUID):
+    """The uuid of the order's courier, null while it has none."""
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return None if obj.courier is None else self._serialize(obj.courier.uuid, attr, obj)
+
+
 class OrderOut(DispatchSchema):
-    order_id = fields.UUID(required=True)
-    name = fields.String(required=True)
-    district = fields.String(required=True)
-    courier_id = fields.UUID(required=True, allow_none=True)
-    status = fields.Integer(required=True, metadata={"description": "1 in progress, 2 completed"})
+    """Dumps an Order (with its district and courier loaded)."""
+
+    order_id = fields.UUID(required=True, attribute="uuid")
+    name = fields.String(required=True, attribute="display_name")
+    district = fields.String(required=True, attribute="district.name")
+    courier_id = CourierUuid(required=True, allow_none=True)
+    status = Progress(required=True, metadata={"description": "1 in progress, 2 completed"})
 
 
 class OrderCompleted(DispatchSchema):
-    order_id = fields.UUID(required=True)
-    courier_id = fields.UUID(required=True)
-    status = fields.Integer(required=True, metadata={"description": "2: completed"})
+    """Dumps a completed order's values (`services.orders.OrderValues`)."""
+
+    order_id = fields.UUID(required=True, attribute="uuid")
+    courier_id = fields.UUID(required=True, attribute="courier_uuid")
+    status = Progress(required=True, metadata={"description": "2: completed"})
     completed_at = fields.Function(
-        lambda result: result["completed_at"].isoformat(timespec="microseconds") + "Z",
+        lambda result: result.completed_at.isoformat(timespec="microseconds") + "Z",
         required=True, metadata={"description": "ISO 8601, UTC"},
     )
 

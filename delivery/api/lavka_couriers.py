@@ -104,4 +104,4 @@ class CourierAssignments(MethodView):
         day = date_arg(request.args.get("date"))
         raw_courier = request.args.get("courier_id")
         courier = None if raw_courier is None else parse_id(raw_courier)
-        return jsonify(planning.assignments(db.session(), day, courier))
+        return planning.assignments(db.session(), day, courier)

@@ -1,14 +1,15 @@
 """Lavka orders at the contract's root paths: `/orders`, `/orders/{id}`, `/orders/complete`."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask.views import MethodView
 
 from delivery.api import lavka_schemas as s
 from delivery.api.blueprint import Blueprint
 from delivery.api.lavka_base import date_arg, parse_id, rate_limited
 from delivery.extensions import db
-from delivery.services import lavka_orders, planning
+from delivery.services import orders, planning
+from delivery.services.orders import Completion
 
 blp = rate_limited(Blueprint("lavka_orders", __name__, description="Lavka orders"))
 
@@ -25,14 +26,14 @@ class Orders(MethodView):
     @blp.alt_response(400, **BAD)
     def get(self, page):
         """List orders by id, a page at a time."""
-        return jsonify(lavka_orders.list_orders(db.session(), page["offset"], page["limit"]))
+        return orders.read_orders(db.session(), page["offset"], page["limit"])
 
     @blp.arguments(s.CreateOrderRequest(), error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
     @blp.alt_response(400, **BAD)
     def post(self, body):
         """Create a batch of orders, all or none."""
-        return jsonify(lavka_orders.create_orders(db.session(), body["orders"]))
+        return orders.create_orders(db.session(), body["orders"])
 
 
 @blp.route("/orders/<lavka_id:order_id>")
@@ -42,7 +43,7 @@ class OrderById(MethodView):
     @blp.alt_response(404, **NOT_FOUND)
     def get(self, order_id):
         """Show one order."""
-        return jsonify(lavka_orders.get_order(db.session(), parse_id(order_id)))
+        return orders.read_order(db.session(), parse_id(order_id))
 
 
 @blp.route("/orders/complete")
@@ -52,9 +53,9 @@ class CompleteOrders(MethodView):
     @blp.alt_response(400, **BAD)
     def post(self, body):
         """Mark orders delivered by their couriers, all or none."""
-        return jsonify(lavka_orders.complete_orders(
-            db.session(), body["complete_info"], strict=current_app.config["LAVKA_STRICT_COMPLETE"]
-        ))
+        wanted = [Completion(item["order_id"], item["courier_id"], *item["complete_time"])
+                  for item in body["complete_info"]]
+        return orders.complete(db.session(), wanted, lavka=True, strict=current_app.config["LAVKA_STRICT_COMPLETE"])
 
 
 @blp.route("/orders/assign")
@@ -67,8 +68,5 @@ class AssignOrders(MethodView):
     def post(self):
         """Plan every open order into courier trips for a date."""
         day = date_arg(request.args.get("date"))
-        body = planning.assign_orders(
-            db.session(), day, time_limit=current_app.config.get("PLAN_TIME_LIMIT", 1.0))
-        response = jsonify([body])
-        response.status_code = 201
-        return response
+        return [planning.assign_orders(
+            db.session(), day, time_limit=current_app.config.get("PLAN_TIME_LIMIT", 1.0))]

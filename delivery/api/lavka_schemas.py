@@ -15,7 +15,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, pre_l
 
 from delivery.domain.courier_types import COURIER_TYPES
 from delivery.domain.intervals import is_interval
-from delivery.domain.lavka_time import parse_date, parse_instant
+from delivery.domain.lavka_time import format_instant, parse_date, parse_instant
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
@@ -195,13 +195,26 @@ class CreateOrderRequest(StrictSchema):
                          validate=validate.Length(min=1))
 
 
+class CompletedTime(fields.String):
+    """An order's `completed_time`: RFC 3339 with the fraction digits the completing client wrote (3 when
+    unknown), from its `completed_at` and `completed_time_digits`; null until completed."""
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        if obj.completed_at is None:
+            return None
+        digits = obj.completed_time_digits
+        return format_instant(obj.completed_at, 3 if digits is None else digits)
+
+
 class OrderDto(Schema):
-    order_id = fields.Integer(required=True, metadata={"format": "int64"})
+    """Dumps an order as the services return it: an Order, a row of its columns or `OrderValues`."""
+
+    order_id = fields.Integer(required=True, attribute="id", metadata={"format": "int64"})
     weight = fields.Float(required=True, metadata={"format": "float"})
-    regions = fields.Integer(required=True, metadata={"format": "int32"})
+    regions = fields.Integer(required=True, attribute="district_id", metadata={"format": "int32"})
     delivery_hours = fields.List(fields.String(), required=True)
     cost = fields.Integer(required=True, metadata={"format": "int32"})
-    completed_time = fields.String(allow_none=True, metadata={"format": "date-time"})
+    completed_time = CompletedTime(allow_none=True, metadata={"format": "date-time"})
 
 
 class CompleteOrder(StrictSchema):

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from delivery.domain.order_status import ORDER_STATUSES, WITHOUT_COURIER
+from delivery.domain.order_status import ORDER_STATUSES, WITHOUT_COURIER, OrderStatus
 from delivery.extensions import db
 from delivery.models.types import BigId
 
@@ -85,7 +85,7 @@ class Order(db.Model):
     cost: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Where to deliver: typed on the dispatch form; neither API knows it.
     address: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(10), nullable=False, default="new")
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=OrderStatus.NEW.value)
     courier_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("couriers.id"))
     trip_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("trips.id"))
     planned_minute: Mapped[int | None] = mapped_column(Integer)

@@ -32,9 +32,10 @@ from delivery.domain.intervals import parse_interval
 from delivery.domain.lavka_time import midnight
 from delivery.domain.order_status import OrderStatus
 from delivery.models import Courier, CourierDistrict, District, Order, Trip
-from delivery.services import bulk, districts, waiting
+from delivery.services import bulk, districts, orders
 from delivery.services.clock import utcnow
 from delivery.services.courier_stats import card_stats
+from delivery.services.lookup import get_one
 from delivery.services.tx import read_rows, write_transaction
 
 COMPLETED = OrderStatus.COMPLETED.value
@@ -71,7 +72,7 @@ def _store(session: Session, couriers: Sequence[_New]) -> list[int]:
     ]
     if links:
         session.execute(insert(CourierDistrict.__table__), links)
-    waiting.assign_to_couriers(session, ids)  # orders the page keeps waiting in their districts
+    orders.assign_to_couriers(session, ids)  # orders the page keeps waiting in their districts
     return ids
 
 
@@ -179,7 +180,7 @@ def update_courier(
         session.flush()
         courier.districts.extend(CourierDistrict(position=n, district_id=i) for n, i in enumerate(ids))
         session.flush()
-        waiting.assign_to_couriers(session, [courier.id])  # a new district may have an order waiting
+        orders.assign_to_couriers(session, [courier.id])  # a new district may have an order waiting
     return courier
 
 
@@ -187,10 +188,7 @@ def update_courier(
 
 def get_courier(session: Session, courier_id: int) -> Courier:
     """One courier by id (the pages'); NotFound when unknown."""
-    courier = session.get(Courier, courier_id)
-    if courier is None:
-        raise NotFound(f"No courier {courier_id}")
-    return courier
+    return get_one(session, Courier, courier_id, f"No courier {courier_id}")
 
 
 def registered(session: Session, offset: int = 0, limit: int | None = None) -> list[Courier]:

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from delivery.services import courier_now, listing, task_monitor
+from delivery.services import availability, listing, task_monitor
 from delivery.models import CHECK_STATUSES, ORDER_STATUSES, Check, Courier, Order
 
 
@@ -35,7 +35,7 @@ def counts(session: Session, day: date) -> Counts:
     """
     result = Counts(day=day)
     result.couriers = session.scalar(select(func.count()).select_from(Courier)) or 0
-    busy = courier_now.busy_now(courier_now.local_now())  # as the couriers page's "busy" filter
+    busy = availability.busy_now(availability.local_now())  # as the couriers page's "busy" filter
     result.couriers_busy = session.scalar(select(func.count()).select_from(Courier).where(busy)) or 0
     by_status = dict(session.execute(
         select(Order.status, func.count()).where(listing.order_on_day(day)).group_by(Order.status)

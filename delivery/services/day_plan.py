@@ -1,7 +1,6 @@
-"""The day's plan as the dispatcher sees it: start a planning run, then read back a timeline.
+"""The day's plan as the dispatcher sees it: a timeline (the run that plans the day is `services/planning.py`'s).
 
-Planning itself is the Lavka planning service, run by a Huey task so a large day never holds a web
-worker; the run's progress is its TaskRun record. The timeline places each courier's working hours
+The timeline places each courier's working hours
 and planned trips on one axis of minutes, and lists the orders still waiting with the reason the
 planner could not take each one.
 """
@@ -14,10 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from delivery.domain.intervals import parse_interval
-from delivery.errors import ApiError
 from delivery.domain.unplanned import NO_CAPACITY, Reason, why_unplanned
-from delivery.models import Courier, Order, TaskRun, Trip
-from delivery.services import jobs, task_monitor
+from delivery.models import Courier, Order, Trip
 
 DEFAULT_AXIS = (8 * 60, 20 * 60)
 PENDING = "pending"
@@ -115,20 +112,3 @@ def _pending_or(reason: Reason, trips: list[Trip]) -> Reason:
     if reason.code == NO_CAPACITY and not trips:
         return Reason(PENDING, "Not planned yet: plan this day to assign it.")
     return reason
-
-
-def start_run(session: Session, day: date) -> str:
-    """Queue the planning of `day`; return the Huey task id to follow."""
-    # End this request's read transaction first: the run's record is written on the monitor's own
-    # connection, and an older SQLite snapshot would not show it to the status read that follows.
-    session.commit()
-    try:
-        result = jobs.queued().plan_day(day.isoformat())
-    except Exception as error:  # Redis down: say so, rather than a 500
-        raise ApiError(503, task_monitor.QUEUE_DOWN) from error
-    return result.id if result is not None else ""
-
-
-def run_status(session: Session, task_id: str) -> TaskRun:
-    """The planning run's record (status, duration, error); 404 when unknown."""
-    return task_monitor.get_run(session, task_id)

@@ -1,4 +1,6 @@
-"""Live dispatch use cases: couriers register, orders go at once to a free courier, couriers complete them.
+"""Live dispatch, one of the two ways of assigning orders (day planning is the other): an order goes at
+once to the longest-free courier of its district, free as `services/availability.py` defines it.
+Completing it is `services/orders.py`'s one completion path.
 
 The busy state lives on the courier row (`active_order_id`, `free_since`), so handing out an order is
 one locked courier row plus one new order row. On PostgreSQL that is one statement, its own
@@ -13,37 +15,35 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ARRAY, JSON, BigInteger, Integer, Uuid, bindparam, exists, select, text, update
 from sqlalchemy.orm import Session
 
-from delivery.errors import ApiError
+from delivery.domain.errors import Conflict
+from delivery.domain.order_status import OrderStatus
 from delivery.models import Courier, CourierDistrict, District, Order
-from delivery.services import jobs, waiting
+from delivery.services import orders
+from delivery.services.availability import FREE_FOR_DISPATCH_SQL, free_for_dispatch
 from delivery.services.clock import utcnow
-from delivery.services.tx import autocommit_engine, is_sqlite, write_transaction
+from delivery.services.tx import autocommit_engine, write_transaction
 
 log = logging.getLogger(__name__)
 
-IN_PROGRESS, COMPLETED = 1, 2
+ASSIGNED = OrderStatus.ASSIGNED.value
 
 
-def no_free_courier(district: str) -> ApiError:
-    return ApiError(409, f"No free courier in district {district}")
+def no_free_courier(district: str) -> Conflict:
+    return Conflict(f"No free courier in district {district}")
 
 
 def _free_courier_query(district_id: int):
-    """Free couriers of the district (the caller orders them), at most one.
-
-    Free means no live order on the row and no assigned order at all, planned trips included.
-    """
+    """Couriers of the district free for dispatch (availability's rule; the caller orders them), at most one."""
     serves = exists().where(
         CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district_id
     )
-    busy = exists().where(Order.courier_id == Courier.id, Order.status == "assigned")
-    return select(Courier.id, Courier.uuid).where(Courier.active_order_id.is_(None), serves, ~busy).limit(1)
+    return select(Courier.id, Courier.uuid).where(free_for_dispatch(), serves).limit(1)
 
 
 # Longest free first, ties to the earliest registered. Registration (either API, or the fixtures) sets
@@ -62,27 +62,27 @@ ORDER_DEFAULTS: dict[str, Any] = {"weight": 1.0, "cost": 0, "delivery_hours": []
 # transactions hold; `new_order` stores the order assigned to it; `taken` marks the courier busy. The
 # answer says which part happened: no district, no courier picked, or picked but the order refused
 # by the partial unique index (ON CONFLICT DO NOTHING: the courier already holds a live order that the
-# statement's snapshot did not show), and then the courier's uuid.
+# statement's snapshot did not show), and then the courier's uuid. Its free condition is availability's
+# FREE_FOR_DISPATCH_SQL, the text twin of `free_for_dispatch()` (a test holds the two to the same couriers).
 # The courier's own row is re-checked once its lock is ours (READ COMMITTED re-evaluates
 # `active_order_id IS NULL` on the latest version), so a courier another dispatch just took is passed
 # over; the unique index stays the last line.
-_DISPATCH_SQL = """
+_DISPATCH_SQL = f"""
 WITH district AS (SELECT id FROM districts WHERE name = :district),
 picked AS (
     SELECT c.id FROM couriers c
-    WHERE c.active_order_id IS NULL
+    WHERE {FREE_FOR_DISPATCH_SQL}
       AND EXISTS (SELECT 1 FROM courier_districts cd
                   WHERE cd.courier_id = c.id AND cd.district_id = (SELECT id FROM district))
-      AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.courier_id = c.id AND o.status = 'assigned')
       AND c.id <> ALL(:tried)
     ORDER BY c.active_order_id, c.free_since ASC NULLS LAST, c.id  -- LONGEST_FREE
     LIMIT 1
-    FOR UPDATE OF c {skip}
+    FOR UPDATE OF c {{skip}}
 ),
 new_order AS (
     INSERT INTO orders (uuid, name, district_id, status, courier_id, assigned_at, weight, cost,
                         delivery_hours, address)
-    SELECT :uuid, :name, (SELECT id FROM district), 'assigned', picked.id, :now, :weight, :cost,
+    SELECT :uuid, :name, (SELECT id FROM district), '{ASSIGNED}', picked.id, :now, :weight, :cost,
            :delivery_hours, :address
     FROM picked
     ON CONFLICT DO NOTHING
@@ -119,10 +119,12 @@ _DISPATCH_WAIT = _dispatch_statement("")
 def dispatch_order(
     session: Session, name: str, district: str, details: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Store the order assigned to the free courier of its district; 409 and nothing stored if none.
+    """Store the order assigned to the free courier of its district; Conflict and nothing stored if none.
 
     `details` (weight, cost, delivery_hours, address) come from the orders page; the API leaves the
-    defaults (dispatch.md: a dispatch order weighs 1, costs 0, has no hours).
+    defaults (dispatch.md: a dispatch order weighs 1, costs 0, has no hours). The answer is the API's
+    body as it is, uuids of the order and the courier: this is the hot path measured in bench/ (no ORM
+    object is loaded back for a schema to dump).
     """
     values = {**ORDER_DEFAULTS, **(details or {})}
     engine = autocommit_engine(session)
@@ -164,7 +166,7 @@ def _dispatch_sqlite(session: Session, name: str, district: str, values: dict[st
         order_id = session.scalar(
             Order.__table__.insert()
             .values(
-                uuid=order_uuid, name=name, district_id=district_id, status="assigned",
+                uuid=order_uuid, name=name, district_id=district_id, status=ASSIGNED,
                 courier_id=courier_id, assigned_at=utcnow(), **values,
             )
             .returning(Order.__table__.c.id)
@@ -175,82 +177,39 @@ def _dispatch_sqlite(session: Session, name: str, district: str, values: dict[st
     return {"order_id": order_uuid, "courier_id": courier_uuid}
 
 
-def get_order(session: Session, order_uuid: uuid.UUID) -> dict[str, Any]:
-    """An order as the dispatch API shows it: status 1 until completed, then 2."""
-    row = session.execute(
-        select(Order.uuid, Order.name, Order.id, District.name, Courier.uuid, Order.status)
-        .join(District, District.id == Order.district_id)
-        .outerjoin(Courier, Courier.id == Order.courier_id)
-        .where(Order.uuid == order_uuid)
-    ).first()
-    if row is None:
-        raise ApiError(404, "Order not found")
-    uuid_, name, order_id, district, courier_uuid, status = row
-    return {
-        "order_id": uuid_,
-        "name": name if name is not None else f"Order {order_id}",
-        "district": district,
-        "courier_id": courier_uuid,
-        "status": COMPLETED if status == "completed" else IN_PROGRESS,
-    }
+@dataclass
+class DispatchOutcome:
+    """What became of an order dispatched from the page: its courier, or why none could take it."""
+
+    ok: bool
+    message: str
+    order: Order | None = None
+    courier: Courier | None = None
+    waiting: bool = False  # kept for the next free courier of its district
 
 
-def complete_order(session: Session, order_uuid: uuid.UUID) -> dict[str, Any]:
-    """Complete the order and free its courier; then queue the courier's statistics refresh."""
-    with write_transaction(session):
-        # The row lock makes a second, concurrent completion wait and then see "completed".
-        row = session.execute(
-            select(Order.id, Order.status, Order.courier_id)
-            .where(Order.uuid == order_uuid)
-            .with_for_update()
-        ).first()
-        if row is None:
-            raise ApiError(404, "Order not found")
-        order_id, status, courier_id = row
-        if status == "completed":
-            raise ApiError(409, "Order already completed")
-        if courier_id is None:
-            raise ApiError(409, "Order is not assigned to a courier")
-        now = utcnow()
-        session.execute(
-            update(Order).where(Order.id == order_id).values(status="completed", completed_at=now)
-        )
-        session.execute(
-            update(Courier)
-            .where(Courier.id == courier_id, Courier.active_order_id == order_id)
-            .values(active_order_id=None)
-        )
-        free_if_idle(session, {courier_id: now})
-        waiting.assign_to_couriers(session, [courier_id])  # the page's orders waiting for a free courier
-        courier_uuid = session.scalar(select(Courier.uuid).where(Courier.id == courier_id))
-    _queue_stats_refresh(courier_id)
-    return {"order_id": order_uuid, "courier_id": courier_uuid, "status": COMPLETED, "completed_at": now}
+def dispatch_or_wait(
+    session: Session, name: str, district: str, details: dict | None = None, keep_waiting: bool = False
+) -> DispatchOutcome:
+    """The orders page's dispatch: hand a new order to a free courier of its district, say who got it
+    or why nobody did.
 
-
-def free_if_idle(session: Session, finished: dict[int, datetime]) -> None:
-    """Couriers left with no assigned order (live or planned) are free from their last delivery.
-
-    `finished` maps each courier that just completed orders to that time; either API's completion
-    calls this inside its transaction, after storing the completions.
+    With `keep_waiting`, an order no courier can take now is kept as waiting (`orders.keep_waiting`)
+    instead of dropped; it may even be taken at once by a courier freed meanwhile.
     """
-    busy = set(session.scalars(
-        select(Order.courier_id).where(Order.courier_id.in_(finished), Order.status == "assigned")
-    ))
-    idle = [{"b_id": cid, "b_when": when} for cid, when in finished.items() if cid not in busy]
-    if idle:
-        table = Courier.__table__
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"), table.c.active_order_id.is_(None))
-            .values(free_since=bindparam("b_when")),
-            idle,
-        )
-
-
-def _queue_stats_refresh(courier_id: int) -> None:
-    # After the commit, so the task sees the completion. A lost or failed enqueue is harmless: the
-    # card computes the figures itself while the stored copy is behind.
     try:
-        jobs.queued().refresh_courier_stats_task(courier_id)
-    except Exception:  # noqa: BLE001 (the completion is committed; the queue is only an optimisation)
-        log.exception("could not queue the statistics refresh of courier %s", courier_id)
+        result = dispatch_order(session, name, district, details=details)
+    except Conflict as error:
+        district_id = session.scalar(select(District.id).where(District.name == district))
+        if not keep_waiting or district_id is None:
+            return DispatchOutcome(ok=False, message=error.message)
+        order = orders.keep_waiting(session, name=name, district_id=district_id, details=details or {})
+        if order.courier is not None:
+            return DispatchOutcome(ok=True, order=order, courier=order.courier, message="")
+        return DispatchOutcome(ok=True, order=order, waiting=True, message="")
+    order = session.scalar(select(Order).where(Order.uuid == result["order_id"]))
+    courier = session.scalar(select(Courier).where(Courier.uuid == result["courier_id"]))
+    return DispatchOutcome(
+        ok=True, order=order, courier=courier,
+        message=f"{order.display_name} went to {courier.display_name}.",
+    )

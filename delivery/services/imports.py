@@ -25,7 +25,7 @@ from delivery.domain.courier_types import COURIER_TYPES
 from delivery.domain.errors import DomainError
 from delivery.domain.intervals import INTERVAL_RE, is_interval
 from delivery.models import District
-from delivery.services import couriers, lavka_orders
+from delivery.services import couriers, orders
 
 KINDS = {"couriers": ("courier_type", "regions", "working_hours"),
          "orders": ("weight", "regions", "delivery_hours", "cost")}
@@ -186,7 +186,7 @@ def _creator(kind: str) -> Callable[[Session, dict], int]:
         _refuse_unknown_districts(session, loaded["regions"])
         if kind == "couriers":
             return couriers.create_couriers(session, [loaded])[0]["courier_id"]
-        return lavka_orders.create_orders(session, [loaded])[0]["order_id"]
+        return orders.create_orders(session, [loaded])[0].id
 
     return create
 

@@ -28,7 +28,7 @@ from delivery.models import (
     Printer,
     Trip,
 )
-from delivery.services import courier_now
+from delivery.services import availability
 
 T = TypeVar("T")
 PER_PAGE = 20
@@ -121,7 +121,7 @@ def printers(session: Session) -> list[Printer]:
 
 def _busy_clause():
     # Busy on the pages means busy now: a live order, or inside a planned trip at this minute.
-    return courier_now.busy_now(courier_now.local_now())
+    return availability.busy_now(availability.local_now())
 
 
 def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -> Page[Courier]:
@@ -149,7 +149,7 @@ def couriers(session: Session, args: dict[str, str], per_page: int = PER_PAGE) -
 
 def busy_courier_ids(session: Session, courier_ids: list[int]) -> set[int]:
     """Which of these couriers are busy now (a live order, or inside a planned trip)."""
-    return courier_now.busy_ids(session, courier_ids, courier_now.local_now())
+    return availability.busy_ids(session, courier_ids, availability.local_now())
 
 
 def order_on_day(day: date):

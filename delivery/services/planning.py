@@ -1,4 +1,5 @@
-"""Day planning (`POST /orders/assign`) and the day's assignments (`GET /couriers/assignments`).
+"""Day planning, the other way of assigning orders (live dispatch is the first): `POST /orders/assign`,
+the plan page's background run of it, and the day's assignments (`GET /couriers/assignments`).
 
 One call plans every order that is neither assigned nor completed, around the trips its couriers
 already have that day, and persists the new trips and assignments in one transaction. Two calls
@@ -19,20 +20,24 @@ from typing import Any
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
+from delivery.domain.errors import Invalid, Unavailable
 from delivery.domain.intervals import parse_interval
+from delivery.domain.order_status import OrderStatus
 from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, validate
-from delivery.errors import ApiError
-from delivery.models import Courier, Order, Trip
+from delivery.models import Courier, Order, TaskRun, Trip
+from delivery.services import jobs, task_monitor
 from delivery.services.bulk import insert_with_ids
 from delivery.services.clock import utcnow
 from delivery.services.couriers import WITH_REGIONS, courier_dtos
-from delivery.services.lavka_orders import order_dto
 from delivery.services.tx import write_transaction
 
 log = logging.getLogger(__name__)
 
 # Key of the advisory lock that queues planning calls on PostgreSQL ("lavka" in ASCII).
 PLANNING_LOCK_KEY = 0x6C61766B61
+
+NEW = OrderStatus.NEW.value
+ASSIGNED = OrderStatus.ASSIGNED.value
 
 
 def _spans(intervals: Iterable[str]) -> tuple[tuple[int, int], ...]:
@@ -47,12 +52,12 @@ def _spans(intervals: Iterable[str]) -> tuple[tuple[int, int], ...]:
 
 _O = Order.__table__.c
 _T = Trip.__table__.c
-# The open orders as plain rows with what planning and the answer's OrderDtos need, locked; rows
+# The open orders as plain rows with what planning and the answer's orders show, locked; rows
 # another writer (live dispatch) holds at that moment are skipped.
 _OPEN_ORDERS = (
     select(_O.id, _O.weight, _O.district_id, _O.delivery_hours, _O.cost, _O.completed_at,
            _O.completed_time_digits)
-    .where(_O.status == "new").order_by(_O.id).with_for_update(skip_locked=True)
+    .where(_O.status == NEW).order_by(_O.id).with_for_update(skip_locked=True)
 )
 _BUSY = select(_T.courier_id, _T.start_minute, _T.end_minute).where(_T.date == bindparam("day"))
 
@@ -76,7 +81,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> dict[str, Any]:
-    """Plan the open orders for `day`, persist trips and assignments; return the new trips' body."""
+    """Plan the open orders for `day`, persist trips and assignments; return the new trips (`_body`)."""
     with _cyclic_gc_paused(), write_transaction(session):
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNING_LOCK_KEY})
@@ -137,7 +142,7 @@ def _persist(
 # PostgreSQL: the trips and every assignment in one statement, the rows passed as arrays (psycopg2
 # sends a list as one ARRAY literal, built in C). Trips go in in the given order, so their ids grow
 # in it; an order finds its trip by (courier, start minute), which no two trips of a plan share.
-_PERSIST_PG = text("""
+_PERSIST_PG = text(f"""
 WITH new_trips AS (
     INSERT INTO trips (courier_id, date, start_minute, end_minute, created_at)
     SELECT t.courier_id, :day, t.start_minute, t.end_minute, :now
@@ -147,12 +152,12 @@ WITH new_trips AS (
     RETURNING id, courier_id, start_minute
 ),
 assigned AS (
-    UPDATE orders SET status = 'assigned', courier_id = given.courier_id, trip_id = new_trips.id,
+    UPDATE orders SET status = '{ASSIGNED}', courier_id = given.courier_id, trip_id = new_trips.id,
                       planned_minute = given.minute, assigned_at = :now
     FROM unnest(CAST(:order_ids AS bigint[]), CAST(:courier_ids AS bigint[]), CAST(:starts AS integer[]),
                 CAST(:minutes AS integer[])) AS given(order_id, courier_id, start_minute, minute)
     JOIN new_trips ON new_trips.courier_id = given.courier_id AND new_trips.start_minute = given.start_minute
-    WHERE orders.id = given.order_id AND orders.status = 'new'
+    WHERE orders.id = given.order_id AND orders.status = '{NEW}'
 )
 SELECT id, courier_id, start_minute FROM new_trips
 """)
@@ -181,8 +186,8 @@ def _assign_sqlite(session: Session, rows: list[tuple[int, int, int, int]], now:
     table = Order.__table__
     session.execute(
         update(table)
-        .where(table.c.id == bindparam("o_id"), table.c.status == "new")
-        .values(status="assigned", courier_id=bindparam("o_courier"), trip_id=bindparam("o_trip"),
+        .where(table.c.id == bindparam("o_id"), table.c.status == NEW)
+        .values(status=ASSIGNED, courier_id=bindparam("o_courier"), trip_id=bindparam("o_trip"),
                 planned_minute=bindparam("o_minute"), assigned_at=now),
         [{"o_id": o, "o_courier": c, "o_trip": t, "o_minute": m} for o, c, t, m in rows],
         execution_options={"synchronize_session": False},
@@ -190,11 +195,12 @@ def _assign_sqlite(session: Session, rows: list[tuple[int, int, int, int]], now:
 
 
 def _body(day: date, trips: Iterable[tuple[Trip, list[Order]]], only_courier: int | None = None) -> dict[str, Any]:
-    """`{date, couriers:[{courier_id, orders:[{group_order_id, orders:[OrderDto]}]}]}`."""
+    """`{date, couriers:[{courier_id, orders:[{group_order_id, orders:[order]}]}]}`, each order an Order or a
+    row of its columns: the Lavka API's OrderAssignResponse schema dumps it."""
     by_courier: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for trip, trip_orders in sorted(trips, key=lambda pair: (pair[0].courier_id, pair[0].start_minute, pair[0].id)):
         by_courier[trip.courier_id].append(
-            {"group_order_id": trip.id, "orders": [order_dto(o) for o in trip_orders]})
+            {"group_order_id": trip.id, "orders": list(trip_orders)})
     if only_courier is not None and only_courier not in by_courier:
         by_courier[only_courier] = []
     return {
@@ -208,6 +214,23 @@ def assignments(session: Session, day: date, courier_id: int | None = None) -> d
     query = select(Trip).options(selectinload(Trip.orders)).where(Trip.date == day)
     if courier_id is not None:
         if session.get(Courier, courier_id) is None:
-            raise ApiError(400, f"no courier {courier_id}")
+            raise Invalid(f"no courier {courier_id}")
         query = query.where(Trip.courier_id == courier_id)
     return _body(day, [(trip, trip.orders) for trip in session.scalars(query).all()], courier_id)
+
+
+def start_run(session: Session, day: date) -> str:
+    """Queue the planning of `day` (the plan page's background run); return the Huey task id to follow."""
+    # End this request's read transaction first: the run's record is written on the monitor's own
+    # connection, and an older SQLite snapshot would not show it to the status read that follows.
+    session.commit()
+    try:
+        result = jobs.queued().plan_day(day.isoformat())
+    except Exception as error:  # Redis down: say so, rather than a 500
+        raise Unavailable(task_monitor.QUEUE_DOWN) from error
+    return result.id if result is not None else ""
+
+
+def run_status(session: Session, task_id: str) -> TaskRun:
+    """The planning run's record (status, duration, error), as task_monitor keeps it."""
+    return task_monitor.get_run(session, task_id)

@@ -35,6 +35,7 @@ from delivery.jsontext import text_fault
 from delivery.models import Check, Printer
 from delivery.services import consumers, jobs
 from delivery.services.clock import utcnow
+from delivery.services.lookup import get_one
 from delivery.services.tx import write_transaction
 
 log = logging.getLogger(__name__)
@@ -225,10 +226,7 @@ def stuck_check_ids(session: Session) -> list[int]:
 
 def get_check(session: Session, check_id: int) -> Check:
     """One check by id; `NotFound` when unknown."""
-    check = session.get(Check, check_id)
-    if check is None:
-        raise NotFound(f"No check {check_id}")
-    return check
+    return get_one(session, Check, check_id, f"No check {check_id}")
 
 
 def pdf_path(session: Session, check_id: int, media_root: str | Path) -> tuple[Check, Path]:

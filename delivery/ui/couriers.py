@@ -9,7 +9,7 @@ from htmx_flask import make_response
 from delivery.domain.errors import DomainError
 from delivery.errors import status_of
 from delivery.extensions import db
-from delivery.services import courier_now, couriers as courier_service, listing
+from delivery.services import availability, couriers as courier_service, listing
 from delivery.services.read_models import courier_card as courier_card_model
 from delivery.ui import bp, labels
 from delivery.ui.forms import CourierForm, split_intervals
@@ -22,7 +22,7 @@ def couriers():
     result = listing.couriers(db.session(), request.args)
     ids = [c.id for c in result.items]
     busy = listing.busy_courier_ids(db.session(), ids)
-    next_trips = courier_now.next_trips(db.session(), ids, courier_now.local_now())
+    next_trips = availability.next_trips(db.session(), ids, availability.local_now())
     return page(
         "ui/couriers.html", "ui/_couriers_table.html",
         result=result, busy=busy, next_trips=next_trips, districts=listing.districts(db.session()),

@@ -13,11 +13,13 @@ from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, Met
 
 from delivery.domain.courier_types import CourierType
 from delivery.domain.intervals import format_minute
+from delivery.domain.order_status import OrderStatus
 
 STATUSES = {
     # orders
-    "new": _l("new"), "waiting": _l("waiting"), "assigned": _l("assigned"), "completed": _l("completed"),
-    "cancelled": _l("cancelled"),
+    OrderStatus.NEW.value: _l("new"), OrderStatus.WAITING.value: _l("waiting"),
+    OrderStatus.ASSIGNED.value: _l("assigned"), OrderStatus.COMPLETED.value: _l("completed"),
+    OrderStatus.CANCELLED.value: _l("cancelled"),
     # checks
     "rendered": _l("rendered"), "printed": _l("printed"), "failed": _l("failed"),
     # background tasks
@@ -139,6 +141,6 @@ def next_trip(trip: tuple | None) -> str:
         return ""
     day, minute = trip
     at = format_minute(minute)
-    if day == date.today():  # the trips' wall clock, as services.courier_now
+    if day == date.today():  # the trips' wall clock, as services.availability
         return str(_l("next trip at %(time)s", time=at))
     return str(_l("next trip on %(day)s at %(time)s", day=format_date(day, "d MMM"), time=at))

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from htmx_flask import make_response
 
-from delivery.errors import ApiError
+from delivery.domain.errors import DomainError
 from delivery.extensions import db
-from delivery.services import imports, listing, order_desk, waiting
+from delivery.services import dispatch, imports, listing
+from delivery.services import orders as order_service
 from delivery.ui import bp, labels
 from delivery.ui.bulk import run_bulk
 from delivery.ui.forms import DispatchForm, ImportForm
@@ -52,7 +53,7 @@ def order_dispatch():
     form = _dispatch_form()
     outcome = None
     if form.validate_on_submit():
-        outcome = order_desk.dispatch(
+        outcome = dispatch.dispatch_or_wait(
             db.session(), form.name.data.strip(), form.district.data, form.details(), keep_waiting=form.wait.data
         )
         if outcome.ok:
@@ -74,8 +75,8 @@ def _row_action(order_id: int, act, done_message):
     try:
         order = act(db.session(), order_id)
         message = None
-    except ApiError as error:
-        order, message = order_desk.get_order(db.session(), order_id), error.message
+    except DomainError as error:
+        order, message = order_service.get_order(db.session(), order_id), error.message
     if not wants_fragment():
         flash(labels.message(message) if message else done_message(order))
         return redirect(request.referrer or url_for("ui.orders"))
@@ -86,14 +87,14 @@ def _row_action(order_id: int, act, done_message):
 @bp.post("/ui/orders/<int:order_id>/complete")
 def order_complete(order_id: int):
     """Complete an assigned order; its courier is free again."""
-    return _row_action(order_id, order_desk.complete, lambda o: _("%(order)s completed.", order=labels.shown(o)))
+    return _row_action(order_id, order_service.complete_order, lambda o: _("%(order)s completed.", order=labels.shown(o)))
 
 
 @bp.post("/ui/orders/complete-selected")
 def orders_complete_selected():
     """Complete every ticked order; say how many were completed and which could not be, and why."""
     return run_bulk(
-        lambda order_id: order_desk.complete(db.session(), order_id),
+        lambda order_id: order_service.complete_order(db.session(), order_id),
         lambda n: ngettext("%(num)s order completed.", "%(num)s orders completed.", n),
         _("Tick the orders to complete first."), ORDERS_CHANGED,
     )
@@ -102,7 +103,7 @@ def orders_complete_selected():
 @bp.post("/ui/orders/<int:order_id>/cancel")
 def order_cancel(order_id: int):
     """Cancel a waiting order; an order assigned meanwhile says so and stays."""
-    return _row_action(order_id, waiting.cancel, lambda o: _("%(order)s cancelled.", order=labels.shown(o)))
+    return _row_action(order_id, order_service.cancel, lambda o: _("%(order)s cancelled.", order=labels.shown(o)))
 
 
 @bp.route("/ui/orders/import", methods=["GET", "POST"])

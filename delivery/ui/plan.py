@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from htmx_flask import make_response
 
 from delivery.extensions import db
-from delivery.services import day_plan, listing
+from delivery.services import day_plan, listing, planning
 from delivery.ui import bp
 from delivery.ui.forms import PlanForm
 from delivery.ui.render import page, wants_fragment
@@ -59,14 +59,14 @@ def plan_run():
         return page("ui/plan.html", "ui/_plan_status.html", form=form, run=None,
                     done=True, tl=day_plan.timeline(db.session(), _day()), error=_("Pick a valid date.")), 422
     day = form.date.data
-    task_id = day_plan.start_run(db.session(), day)
+    task_id = planning.start_run(db.session(), day)
     if not wants_fragment():
         return redirect(url_for("ui.plan_status", task_id=task_id, date=day.isoformat()))
     return _status(task_id, day)
 
 
 def _status(task_id: str, day: date):
-    run = day_plan.run_status(db.session(), task_id)
+    run = planning.run_status(db.session(), task_id)
     done = run.status not in ("enqueued", "scheduled", "executing", "retrying")
     response = page(
         "ui/plan_run.html", "ui/_plan_status.html", run=run, done=done, day=day, error=None

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from delivery.errors import ApiError
+from delivery.domain.errors import Conflict
 from delivery.models import Courier, District, Order, Trip
 from delivery.services import dispatch
 from tests.helpers import postgres_only, register
@@ -310,7 +310,7 @@ def test_benchmark_baseline_stores_orders_unassigned(client, session):
 
     register(client, "Ann", ["Center"])
     assert store_unassigned(session, "Soup", "Center")["courier_id"] is None
-    with pytest.raises(ApiError):
+    with pytest.raises(Conflict):
         store_unassigned(session, "Soup", "Nowhere")
     assert session.scalars(select(Order.status)).all() == ["new"]
     assert session.scalar(select(Courier.active_order_id)) is None

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from delivery.domain.order_status import can_move
-from delivery.errors import ApiError
+from delivery.domain.errors import Conflict, DomainError
 from delivery.extensions import db
 from delivery.models import Courier, District, Order
-from delivery.services import couriers as courier_service, order_desk, waiting
+from delivery.services import couriers as courier_service, dispatch, orders
 from delivery.services.districts import ensure_names
 from tests.helpers import check_invariants, client_post, run_at_once
 
@@ -23,7 +23,7 @@ DETAILS = {"weight": 2.5, "cost": 300, "delivery_hours": ["10:00-12:00"], "addre
 
 
 def keep(session, name, district):
-    return order_desk.dispatch(session, name, district, dict(DETAILS), keep_waiting=True)
+    return dispatch.dispatch_or_wait(session, name, district, dict(DETAILS), keep_waiting=True)
 
 
 def test_state_machine():
@@ -96,10 +96,9 @@ def test_cancel_only_while_waiting(app, session):
     post("/courier/", {"name": "Ann", "districts": ["A"]})
     busy = keep(session, "busy", "A")
     queued = keep(session, "queued", "A")
-    assert waiting.cancel(session, queued.order.id).status == "cancelled"
-    with pytest.raises(ApiError) as refused:
-        waiting.cancel(session, busy.order.id)
-    assert refused.value.status == 409
+    assert orders.cancel(session, queued.order.id).status == "cancelled"
+    with pytest.raises(Conflict, match="Only a waiting order can be cancelled"):
+        orders.cancel(session, busy.order.id)
     post(f"/order/{busy.order.uuid}")
     session.expire_all()
     assert session.get(Order, queued.order.id).status == "cancelled"  # a cancelled order is never assigned
@@ -118,9 +117,9 @@ def test_concurrent_completions_and_registrations(app, session):
     def cancel(order_id):
         with app.app_context():
             try:
-                return waiting.cancel(db.session, order_id).status
-            except ApiError as error:
-                return error.status
+                return orders.cancel(db.session, order_id).status
+            except DomainError as error:
+                return type(error).__name__
 
     live_uuids = [o.order.uuid for o in live]
     calls = [(lambda o=o: post(f"/order/{o}")[0]) for o in live_uuids]

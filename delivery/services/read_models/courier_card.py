@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from delivery.models import Courier, Order, Trip
-from delivery.services import courier_now, couriers
+from delivery.services import availability, couriers
 
 
 @dataclass
@@ -35,12 +35,12 @@ def card(session: Session, courier_id: int, *, start: date, end: date, day: date
     live = couriers.live_card(session, courier.uuid)
     figures = couriers.earnings(session, courier_id, courier.type, start, end) if end > start else {}
     # Busy now: the live order, or an order of the trip under way; a later trip is the next trip.
-    now = courier_now.local_now()
-    order = courier_now.current_order(session, courier_id, now)
+    now = availability.local_now()
+    order = availability.current_order(session, courier_id, now)
     return CourierCard(
         courier=courier,
         busy=order is not None,
-        next_trip=courier_now.next_trips(session, [courier_id], now).get(courier_id),
+        next_trip=availability.next_trips(session, [courier_id], now).get(courier_id),
         active_order=order,
         avg_complete=live.avg_order_complete_time,
         avg_day_orders=live.avg_day_orders,

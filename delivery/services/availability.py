@@ -1,9 +1,17 @@
-"""What a courier is doing now, as the pages show it: busy while delivering a live order or inside a
-planned trip at this minute; a trip planned later is the courier's next trip, not a busy state.
+"""The one home of the free/busy rule: who may take an order now, and who the pages show as busy.
 
-Live dispatch keeps its own, stricter rule (dispatch.md: any assigned order, planned ones included,
-makes a courier unavailable); the pages only tell the two apart. Trips are planned in the server's
-wall-clock minutes (the plan page's axis), so `now` here is the server's local time.
+Two definitions, on purpose:
+- **Free for dispatch** (dispatch.md): no live order on the courier's row (`active_order_id`) and no
+  assigned order at all, planned trips included. Live dispatch, the waiting queue and completion
+  (`free_since`) use it: a courier with a trip planned for tonight is not free this morning, so live
+  dispatch never gives him an order that would collide with the plan.
+- **Busy now** (the pages): carrying a live order, or inside a planned trip at this minute; a trip
+  planned later is the courier's next trip, not a busy state. The couriers page's free/busy filter,
+  the courier rows and the home page's counts use it.
+
+So a courier with only a later trip is "free" on the pages yet not free for dispatch; the pages show
+his next trip to tell the two apart. Trips are planned in the server's wall-clock minutes (the plan
+page's axis), so `local_now` is the server's local time.
 """
 from __future__ import annotations
 
@@ -12,8 +20,30 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from delivery.domain.order_status import OrderStatus
 from delivery.models import Courier, Order, Trip
 
+ASSIGNED = OrderStatus.ASSIGNED.value
+
+
+# --- Free for dispatch --------------------------------------------------------------------------------
+
+def free_for_dispatch():
+    """The condition, on `Courier`, of being free for dispatch: no live order, no assigned order at all."""
+    holds_assigned = exists().where(Order.courier_id == Courier.id, Order.status == ASSIGNED)
+    return and_(Courier.active_order_id.is_(None), ~holds_assigned)
+
+
+# The same rule as raw SQL on `couriers c`, for live dispatch's one-statement PostgreSQL CTE
+# (`dispatch._DISPATCH_SQL`). That statement is hand-written and benchmarked (its ORDER BY walks the
+# ix_couriers_free index, it locks `FOR UPDATE OF c` with and without SKIP LOCKED), so it is kept as
+# text rather than generated; tests/services/test_availability.py proves this fragment and
+# `free_for_dispatch()` pick the same couriers on both databases.
+FREE_FOR_DISPATCH_SQL = f"""c.active_order_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.courier_id = c.id AND o.status = '{ASSIGNED}')"""
+
+
+# --- Busy now (the pages) -----------------------------------------------------------------------------
 
 def local_now() -> datetime:
     """The wall-clock time trips are planned in."""
@@ -25,12 +55,12 @@ def _minute(now: datetime) -> int:
 
 
 def _trip_has_orders():
-    return exists().where(Order.trip_id == Trip.id, Order.status == "assigned")
+    return exists().where(Order.trip_id == Trip.id, Order.status == ASSIGNED)
 
 
 def busy_now(now: datetime):
     """The condition, on `Courier`, of carrying a live order or being inside a planned trip at `now`."""
-    live = exists().where(Order.courier_id == Courier.id, Order.status == "assigned", Order.trip_id.is_(None))
+    live = exists().where(Order.courier_id == Courier.id, Order.status == ASSIGNED, Order.trip_id.is_(None))
     in_trip = exists().where(
         Trip.courier_id == Courier.id, Trip.date == now.date(),
         Trip.start_minute <= _minute(now), Trip.end_minute > _minute(now), _trip_has_orders(),
@@ -66,7 +96,7 @@ def current_order(session: Session, courier_id: int, now: datetime) -> Order | N
         select(Order)
         .outerjoin(Trip, Order.trip_id == Trip.id)
         .where(
-            Order.courier_id == courier_id, Order.status == "assigned",
+            Order.courier_id == courier_id, Order.status == ASSIGNED,
             or_(Order.trip_id.is_(None), and_(Trip.date == now.date(), Trip.start_minute <= _minute(now),
                                               Trip.end_minute > _minute(now))),
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from delivery.domain.courier_types import CourierType
 from delivery.domain.order_status import OrderStatus
@@ -61,7 +61,12 @@ def _one_of(choices) -> fields.Field:
     return _String(load_default=None, validate=validate.OneOf(choices))
 
 
-class Table(Schema):
+class _Query(Schema):
+    class Meta:
+        unknown = EXCLUDE  # other arguments of the query string are none of this schema's business
+
+
+class Table(_Query):
     """What every table's query string carries: the page number and the free-text search (`q`)."""
 
     page = _Int(load_default=1, validate=validate.Range(min=1))
@@ -91,14 +96,14 @@ class CheckTable(Table):
     status = _one_of((*CHECK_STATUSES, lists.FAILED))
 
 
-class Day(Schema):
+class Day(_Query):
     """A page showing one day (the plan, its runs): `date`, and the district it is narrowed to."""
 
     date = _Date(load_default=None)
     district = _id()
 
 
-class CardDays(Schema):
+class CardDays(_Query):
     """A courier card's statistics period (`start`, `end`) and the day of its trips."""
 
     start = _Date(load_default=None)

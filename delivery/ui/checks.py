@@ -26,9 +26,9 @@ _TABLE = CheckTable()
 @use_args(_TABLE, location="query")
 def checks(args):
     """List checks by id or order id, printer, type and status; the table refreshes while the worker renders."""
-    query = lists.checks(args["q"], args["printer"], args["type"], args["status"])
+    page_number = args.pop("page")
     return page(
-        "ui/checks.html", "ui/_checks_table.html", result=paginate(query, args["page"]),
+        "ui/checks.html", "ui/_checks_table.html", result=paginate(lists.checks(**args), page_number),
         filters=_TABLE.shown(args), printers=lists.printers(db.session()),
     )
 

@@ -24,8 +24,8 @@ _TABLE = CourierTable()
 @use_args(_TABLE, location="query")
 def couriers(args):
     """List couriers, filtered by name or id, type, district and free/busy, a page at a time."""
-    query = lists.couriers(args["q"], args["type"], args["district"], args["state"])
-    result = paginate(query, args["page"])
+    page_number = args.pop("page")
+    result = paginate(lists.couriers(**args), page_number)
     ids = [c.id for c in result.items]
     busy = lists.busy_courier_ids(db.session(), ids)
     next_trips = courier_now.next_trips(db.session(), ids, courier_now.local_now())

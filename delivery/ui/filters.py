@@ -4,8 +4,11 @@ A filter URL is often typed or edited by hand: a value a filter cannot read (an 
 that is none, a district id no column holds) filters nothing, as an absent one would, instead of an
 error page. Bad text (NUL, lone surrogates) never gets here: `delivery.guards` refuses it first.
 
-The read models build each table's query; paging it is the page's part (`paginate`), so the services
-stay free of Flask: Flask-SQLAlchemy's Pagination reads the request and lives in a Flask extension.
+The read models build each table's query (`delivery.services.read_models.lists`); paging it is the
+page's part (`paginate`, Flask-SQLAlchemy's `db.paginate`). That split keeps the services free of
+Flask, since Flask-SQLAlchemy's Pagination belongs to a Flask extension (it reads the request and
+aborts with 404), while SQLAlchemy itself has no pagination to offer; and which page of a table to
+show is a question of the page anyway.
 """
 from __future__ import annotations
 
@@ -57,8 +60,8 @@ def _id() -> fields.Field:
     return _Int(load_default=None, validate=validate.Range(min=-INT64_MAX - 1, max=INT64_MAX))
 
 
-def _one_of(choices) -> fields.Field:
-    return _String(load_default=None, validate=validate.OneOf(choices))
+def _one_of(choices, **options) -> fields.Field:
+    return _String(load_default=None, validate=validate.OneOf(choices), **options)
 
 
 class _Query(Schema):
@@ -67,19 +70,22 @@ class _Query(Schema):
 
 
 class Table(_Query):
-    """What every table's query string carries: the page number and the free-text search (`q`)."""
+    """A table's query string: the page number, the free-text search (`q`) and the table's filters.
+
+    Loaded, the filters are named as the read model's arguments, so `lists.<table>(**filters)` applies them.
+    """
 
     page = _Int(load_default=1, validate=validate.Range(min=1))
-    q = fields.String(load_default="", post_load=lists.search_text)
+    text = fields.String(data_key="q", load_default="", post_load=lists.search_text)
 
-    def shown(self, values: dict[str, Any]) -> dict[str, str]:
+    def shown(self, filters: dict[str, Any]) -> dict[str, str]:
         """The filters as the filter form and the pager's links carry them: text, "" for none."""
-        dumped = self.dump(values)
+        dumped = self.dump(filters)
         return {name: "" if value is None else str(value) for name, value in dumped.items() if name != "page"}
 
 
 class CourierTable(Table):
-    type = _Enum(CourierType, by_value=True, load_default=None)
+    courier_type = _Enum(CourierType, by_value=True, data_key="type", load_default=None)
     district = _id()
     state = _one_of(lists.STATES)
 
@@ -87,12 +93,12 @@ class CourierTable(Table):
 class OrderTable(Table):
     status = _Enum(OrderStatus, by_value=True, load_default=None)
     district = _id()
-    date = _Date(load_default=None)
+    day = _Date(data_key="date", load_default=None)
 
 
 class CheckTable(Table):
     printer = _id()
-    type = _one_of(CHECK_TYPES)
+    check_type = _one_of(CHECK_TYPES, data_key="type")
     status = _one_of((*CHECK_STATUSES, lists.FAILED))
 
 
@@ -115,7 +121,8 @@ def paginate(query, page: int):
     """One page of `query` (Flask-SQLAlchemy's Pagination); past the last page, the last page.
 
     A page past the end is what a stale link asks for after rows went away: it gets the rows that
-    are left rather than an empty table (so the count runs twice on that rare request only).
+    are left rather than an empty table (that rare request queries twice). A page number beyond
+    any table is bounded first, so its OFFSET never overflows the databases' 64-bit integer.
     """
     result = db.paginate(query, page=min(page, _FARTHEST_PAGE), per_page=PER_PAGE, error_out=False)
     if result.page > max(result.pages, 1):

@@ -45,10 +45,10 @@ _TABLE = OrderTable()
 @use_args(_TABLE, location="query")
 def orders(args):
     """List orders, filtered by name or id, status, district and day, a page at a time."""
-    query = lists.orders(args["q"], args["status"], args["district"], args["date"])
+    page_number = args.pop("page")
     return page(
         "ui/orders.html", "ui/_orders_table.html",
-        result=paginate(query, args["page"]), filters=_TABLE.shown(args),
+        result=paginate(lists.orders(**args), page_number), filters=_TABLE.shown(args),
         districts=lists.districts(db.session()), form=_dispatch_form(), import_form=ImportForm(),
     )
 

@@ -5,23 +5,31 @@ from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from htmx_flask import make_response
+from webargs.flaskparser import use_args
 
 from delivery.domain.errors import DomainError
 from delivery.extensions import db
-from delivery.services import listing, receipts
+from delivery.services import receipts
+from delivery.services.read_models import lists
 from delivery.ui import bp, labels
 from delivery.ui.bulk import run_bulk
+from delivery.ui.filters import CheckTable, paginate
 from delivery.ui.render import page, wants_fragment
 
 CHECKS_CHANGED = "checks-changed"
 
 
+_TABLE = CheckTable()
+
+
 @bp.get("/ui/checks")
-def checks():
-    """List checks by printer, type and status; the table refreshes while the worker renders."""
-    result = listing.checks(db.session(), request.args)
+@use_args(_TABLE, location="query")
+def checks(args):
+    """List checks by id or order id, printer, type and status; the table refreshes while the worker renders."""
+    page_number = args.pop("page")
     return page(
-        "ui/checks.html", "ui/_checks_table.html", result=result, printers=listing.printers(db.session())
+        "ui/checks.html", "ui/_checks_table.html", result=paginate(lists.checks(**args), page_number),
+        filters=_TABLE.shown(args), printers=lists.printers(db.session()),
     )
 
 

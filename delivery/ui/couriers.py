@@ -5,33 +5,41 @@ from datetime import date, timedelta
 
 from flask import redirect, request, url_for
 from htmx_flask import make_response
+from webargs.flaskparser import use_args
 
 from delivery.domain.errors import DomainError
 from delivery.errors import status_of
 from delivery.extensions import db
-from delivery.services import availability, couriers as courier_service, listing
+from delivery.services import availability, couriers as courier_service
 from delivery.services.read_models import courier_card as courier_card_model
+from delivery.services.read_models import lists
 from delivery.ui import bp, labels
+from delivery.ui.filters import CardDays, CourierTable, paginate
 from delivery.ui.forms import CourierForm, split_intervals
 from delivery.ui.render import page, wants_fragment
 
 
+_TABLE = CourierTable()
+
+
 @bp.get("/ui/couriers")
-def couriers():
-    """List couriers, filtered by type, district and free/busy, a page at a time."""
-    result = listing.couriers(db.session(), request.args)
+@use_args(_TABLE, location="query")
+def couriers(args):
+    """List couriers, filtered by name or id, type, district and free/busy, a page at a time."""
+    page_number = args.pop("page")
+    result = paginate(lists.couriers(**args), page_number)
     ids = [c.id for c in result.items]
-    busy = listing.busy_courier_ids(db.session(), ids)
+    busy = lists.busy_courier_ids(db.session(), ids)
     next_trips = availability.next_trips(db.session(), ids, availability.local_now())
     return page(
-        "ui/couriers.html", "ui/_couriers_table.html",
-        result=result, busy=busy, next_trips=next_trips, districts=listing.districts(db.session()),
+        "ui/couriers.html", "ui/_couriers_table.html", result=result, filters=_TABLE.shown(args),
+        busy=busy, next_trips=next_trips, districts=lists.districts(db.session()),
     )
 
 
 def _form(courier=None) -> CourierForm:
     form = CourierForm(obj=None)
-    form.districts.choices = [(d.id, d.name) for d in listing.districts(db.session())]
+    form.districts.choices = [(d.id, d.name) for d in lists.districts(db.session())]
     if courier is not None and request.method == "GET":
         form.name.data = courier.name or ""
         form.type.data = courier.type
@@ -93,11 +101,12 @@ def courier_edit(courier_id: int):
 
 
 @bp.get("/ui/couriers/<int:courier_id>")
-def courier_card(courier_id: int):
+@use_args(CardDays(), location="query")
+def courier_card(args, courier_id: int):
     """Show a courier's card: active order, statistics, earnings and rating, and the day's trips."""
     today = date.today()
-    start = listing.parse_date(request.args.get("start")) or today - timedelta(days=7)
-    end = listing.parse_date(request.args.get("end")) or today + timedelta(days=1)
-    day = listing.parse_date(request.args.get("day")) or today
+    start = args["start"] or today - timedelta(days=7)
+    end = args["end"] or today + timedelta(days=1)
+    day = args["day"] or today
     card = courier_card_model.card(db.session(), courier_id, start=start, end=end, day=day)
     return page("ui/courier_card.html", "ui/_courier_card.html", card=card)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from delivery.extensions import db
-from delivery.services import dashboard
+from delivery.services.read_models.counts import counts
 from delivery.ui import bp
 from delivery.ui.render import page
 
@@ -15,5 +15,5 @@ def home():
     return page(
         "ui/home.html",
         "ui/_home_counts.html",
-        counts=dashboard.counts(db.session, date.today()),
+        counts=counts(db.session, date.today()),
     )

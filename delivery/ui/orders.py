@@ -5,13 +5,16 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from htmx_flask import make_response
+from webargs.flaskparser import use_args
 
 from delivery.domain.errors import DomainError
 from delivery.extensions import db
-from delivery.services import dispatch, imports, listing
+from delivery.services import dispatch, imports
 from delivery.services import orders as order_service
+from delivery.services.read_models import lists
 from delivery.ui import bp, labels
 from delivery.ui.bulk import run_bulk
+from delivery.ui.filters import OrderTable, paginate
 from delivery.ui.forms import DispatchForm, ImportForm
 from delivery.ui.render import page, wants_fragment
 
@@ -21,7 +24,7 @@ ORDERS_CHANGED = "orders-changed"
 
 def _dispatch_form() -> DispatchForm:
     form = DispatchForm()
-    form.district.choices = [("", _("Choose…"))] + [(d.name, d.name) for d in listing.districts(db.session())]
+    form.district.choices = [("", _("Choose…"))] + [(d.name, d.name) for d in lists.districts(db.session())]
     return form
 
 
@@ -36,14 +39,18 @@ def outcome_text(outcome) -> str:
     return labels.message(outcome.message)
 
 
+_TABLE = OrderTable()
+
+
 @bp.get("/ui/orders")
-def orders():
-    """List orders, filtered by status, district and day, a page at a time."""
-    result = listing.orders(db.session(), request.args)
+@use_args(_TABLE, location="query")
+def orders(args):
+    """List orders, filtered by name or id, status, district and day, a page at a time."""
+    page_number = args.pop("page")
     return page(
         "ui/orders.html", "ui/_orders_table.html",
-        result=result, districts=listing.districts(db.session()),
-        form=_dispatch_form(), import_form=ImportForm(),
+        result=paginate(lists.orders(**args), page_number), filters=_TABLE.shown(args),
+        districts=lists.districts(db.session()), form=_dispatch_form(), import_form=ImportForm(),
     )
 
 

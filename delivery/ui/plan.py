@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import redirect, request, url_for
+from flask import redirect, url_for
 from flask_babel import gettext as _
 from htmx_flask import make_response
+from webargs.flaskparser import use_args
 
 from delivery.extensions import db
-from delivery.services import day_plan, listing, planning
+from delivery.services import planning
+from delivery.services.read_models import lists, timeline
 from delivery.ui import bp
+from delivery.ui.filters import Day
 from delivery.ui.forms import PlanForm
 from delivery.ui.render import page, wants_fragment
 
@@ -17,20 +20,17 @@ from delivery.ui.render import page, wants_fragment
 PLAN_DONE = "plan-done"
 
 
-def _day() -> date:
-    return listing.parse_date(request.values.get("date")) or date.today()
-
-
 @bp.get("/ui/plan")
-def plan():
+@use_args(Day(), location="query")
+def plan(args):
     """Show the timeline of a day's trips and the orders still waiting, with why."""
-    day = _day()
+    day = args["date"] or date.today()
     form = PlanForm(data={"date": day})
-    district = request.args.get("district", type=int)
-    tl = _for_district(day_plan.timeline(db.session(), day), district)
+    district = args["district"]
+    tl = _for_district(timeline.timeline(db.session(), day), district)
     return page(
         "ui/plan.html", "ui/_timeline.html", form=form, run=None, district=district,
-        tl=tl, now_left=_now_left(tl), districts=listing.districts(db.session()),
+        tl=tl, now_left=_now_left(tl), districts=lists.districts(db.session()),
     )
 
 
@@ -57,7 +57,8 @@ def plan_run():
     form = PlanForm()
     if not form.validate_on_submit():
         return page("ui/plan.html", "ui/_plan_status.html", form=form, run=None,
-                    done=True, tl=day_plan.timeline(db.session(), _day()), error=_("Pick a valid date.")), 422
+                    done=True, tl=timeline.timeline(db.session(), form.date.data or date.today()),
+                    error=_("Pick a valid date.")), 422
     day = form.date.data
     task_id = planning.start_run(db.session(), day)
     if not wants_fragment():
@@ -76,6 +77,7 @@ def _status(task_id: str, day: date):
 
 
 @bp.get("/ui/plan/runs/<task_id>")
-def plan_status(task_id: str):
+@use_args(Day(), location="query")
+def plan_status(args, task_id: str):
     """Show how a planning run is going; the fragment polls itself until the run ends."""
-    return _status(task_id, _day())
+    return _status(task_id, args["date"] or date.today())

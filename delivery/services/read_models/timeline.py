@@ -1,8 +1,7 @@
-"""The day's plan as the dispatcher sees it: a timeline (the run that plans the day is `services/planning.py`'s).
+"""The day's plan as the dispatcher sees it: a timeline of the trips planned and the orders still waiting.
 
-The timeline places each courier's working hours
-and planned trips on one axis of minutes, and lists the orders still waiting with the reason the
-planner could not take each one.
+The timeline places each courier's working hours and planned trips on one axis of minutes, and lists
+the orders still waiting with the reason the planner could not take each one.
 """
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from delivery.domain.intervals import parse_interval
+from delivery.domain.order_status import OrderStatus
 from delivery.domain.unplanned import NO_CAPACITY, Reason, why_unplanned
 from delivery.models import Courier, Order, Trip
 
@@ -99,7 +99,7 @@ def timeline(session: Session, day: date) -> Timeline:
         row.trips = [bar(t.start_minute, t.end_minute, t) for t in by_courier.get(courier.id, [])]
         result.rows.append(row)
     profiles = [(c.type, c.region_ids, _spans(c.working_hours)) for c in couriers]
-    waiting = session.scalars(select(Order).where(Order.status == "new").order_by(Order.id))
+    waiting = session.scalars(select(Order).where(Order.status == OrderStatus.NEW.value).order_by(Order.id))
     result.unplanned = [
         (o, _pending_or(why_unplanned(o.weight, o.district_id, _spans(o.delivery_hours), profiles), trips))
         for o in waiting

@@ -7,8 +7,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from delivery.services import availability, listing, task_monitor
-from delivery.models import CHECK_STATUSES, ORDER_STATUSES, Check, Courier, Order
+from delivery.domain.order_status import OrderStatus
+from delivery.models import CHECK_STATUSES, Check, Courier, Order
+from delivery.services import availability, task_monitor
+from delivery.services.read_models.lists import order_on_day
 
 
 @dataclass
@@ -38,9 +40,9 @@ def counts(session: Session, day: date) -> Counts:
     busy = availability.busy_now(availability.local_now())  # as the couriers page's "busy" filter
     result.couriers_busy = session.scalar(select(func.count()).select_from(Courier).where(busy)) or 0
     by_status = dict(session.execute(
-        select(Order.status, func.count()).where(listing.order_on_day(day)).group_by(Order.status)
+        select(Order.status, func.count()).where(order_on_day(day)).group_by(Order.status)
     ).all())
-    result.orders = {status: by_status.get(status, 0) for status in ORDER_STATUSES}
+    result.orders = {status.value: by_status.get(status.value, 0) for status in OrderStatus}
     by_check = dict(session.execute(select(Check.status, func.count()).group_by(Check.status)).all())
     result.checks = {status: by_check.get(status, 0) for status in CHECK_STATUSES}
     result.tasks_queued, result.tasks_failed = task_monitor.counts(session)

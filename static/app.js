@@ -40,40 +40,6 @@ document.addEventListener("htmx:beforeRequest", function (event) {
   if (bar) bar.value = 0;
 });
 
-// A poll that brings back what is already shown changes nothing: skipping the swap keeps keyboard
-// focus (and any open popover) where the user left it. Both sides go through the browser's parser,
-// so equal markup compares equal; CSRF tokens differ on every response and are left out.
-// The page's own side is cloned, never re-parsed from its markup: the timeline's positions are inline
-// styles set by script, and parsing them back from text is what the CSP forbids (style-src-attr).
-function comparable(source) {
-  var root = document.createElement("div");
-  if (typeof source === "string") {
-    var parsed = document.createElement("template");  // inert: nothing in it loads or runs
-    parsed.innerHTML = source;
-    root.appendChild(parsed.content);
-  } else {
-    source.childNodes.forEach(function (node) { root.appendChild(node.cloneNode(true)); });
-  }
-  root.querySelectorAll("[style]").forEach(function (el) { el.removeAttribute("style"); });
-  // An open trip is the dispatcher's doing, not news from the server.
-  root.querySelectorAll("details[open]").forEach(function (el) { el.removeAttribute("open"); });
-  root.querySelectorAll("input[name='csrf_token']").forEach(function (input) {
-    input.removeAttribute("value");
-  });
-  root.querySelectorAll("time").forEach(function (time) {  // localised in place (localTimes)
-    time.textContent = "";
-    time.removeAttribute("title");
-  });
-  return root.innerHTML;
-}
-
-document.addEventListener("htmx:beforeSwap", function (event) {
-  if (!isPoll(event) || !event.detail.shouldSwap || typeof event.detail.serverResponse !== "string") return;
-  if (comparable(event.detail.serverResponse) === comparable(event.detail.target)) {
-    event.detail.shouldSwap = false;
-  }
-});
-
 // The timeline's trip bars are <details>: one open at a time, and Esc closes it.
 document.addEventListener("toggle", function (event) {
   var opened = event.target;
@@ -137,19 +103,20 @@ function districtPickers(root) {
 // Times arrive in UTC as <time datetime="...Z">; they are shown in the browser's time zone, with its
 // name ("30.11, 13:31 GMT+5"), in the page's language; the full date is the tooltip.
 var shortTime = null, fullTime = null;
-function localTimes(root) {
-  if (!root || !root.querySelectorAll || typeof Intl === "undefined") return;
+function localTime(el) {
+  if (typeof Intl === "undefined") return;
   if (!shortTime) {
     var lang = document.documentElement.lang || undefined;
     shortTime = new Intl.DateTimeFormat(lang, { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
     fullTime = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "long" });
   }
-  root.querySelectorAll("time[data-local]").forEach(function (el) {
-    var moment = new Date(el.getAttribute("datetime"));
-    if (isNaN(moment)) return;
-    el.textContent = shortTime.format(moment);
-    el.title = fullTime.format(moment);
-  });
+  var moment = new Date(el.getAttribute("datetime"));
+  if (isNaN(moment)) return;
+  el.textContent = shortTime.format(moment);
+  el.title = fullTime.format(moment);
+}
+function localTimes(root) {
+  if (root && root.querySelectorAll) root.querySelectorAll("time[data-local]").forEach(localTime);
 }
 
 function enhance(root) {
@@ -185,104 +152,71 @@ document.addEventListener("htmx:afterSwap", function (event) {
 });
 
 // Live regions (data-live) poll every second (hx-trigger "every 1s"); the server answers 304 while
-// nothing changed. Polls pause while the tab is hidden. A refresh of the region itself (a poll, or an
-// action's event) marks the rows that are new or changed for a moment, and keeps what the dispatcher
-// was doing: ticked rows stay ticked, and the keyboard stays on the same control of the same row.
+// nothing changed. Polls pause while the tab is hidden.
 document.addEventListener("htmx:confirm", function (event) {
   if (isPoll(event) && document.visibilityState !== "visible") event.preventDefault();
 });
 
-// A row's markup as the server wrote it: times are localised in place, CSRF tokens change on every render.
-function rowSignatures(root) {
-  var sigs = {};
-  root.querySelectorAll("tr[id]").forEach(function (row) {
-    sigs[row.id] = row.innerHTML
-      .replace(/<time\b[^>]*?datetime="([^"]*)"[^>]*>[\s\S]*?<\/time>/g, "<time $1>")
-      .replace(/(name="csrf_token"[^>]*?value=")[^"]*/g, "$1")
-      .replace(/\s+(checked|class="[^"]*")/g, "")
-      .replace(/\s+/g, " ");
-  });
-  return sigs;
+// Each region swaps with idiomorph's morph (hx-ext="morph" hx-swap="morph:innerHTML"): the page's DOM
+// is brought to the server's markup in place, node by node, so the elements the dispatcher is using
+// stay the same elements and keep focus, scroll and selection. Morph makes every attribute equal to
+// the markup's, so the few the browser adds on top are kept here by refusing their update or removal:
+// - style: placeBars() sets positions through CSSOM; markup never carries one (the CSP forbids it);
+// - open on a <details>: a trip (or the idle couriers) the dispatcher opened;
+// - checked on a row's box (input[data-select]): the ticks waiting for a bulk action;
+// - class while a row is marked fresh (3 s);
+// - tabindex, role and aria-label that scrollableTables() gives a box that scrolls.
+// A <time> localised in place (localTimes) is left as it is while its moment is the same.
+function keptHere(name, el) {
+  return name === "style" || (name === "open" && el.tagName === "DETAILS") ||
+    (name === "checked" && el.hasAttribute("data-select")) ||
+    (name === "class" && el.classList.contains("row-fresh")) ||
+    (/^(tabindex|role|aria-label)$/.test(name) && el.classList.contains("table-wrap"));
 }
 
-function snapshotLive(root) {
-  root.querySelectorAll("[data-live]").forEach(function (region) {
-    if (!region._rowSigs) region._rowSigs = rowSignatures(region);
-  });
+// A refresh of the region itself (a poll, or an action's event) marks the rows (tr[id]) it added or
+// changed for a moment. Morph has no notion of a changed row: its callbacks report each node added,
+// each text changed and each attribute updated, and those are gathered by row while it runs.
+var morphTouched = null;  // rows touched by the morph under way
+function touched(node) {
+  var el = node.nodeType === 1 ? node : node.parentElement;
+  var row = el && el.closest("tr[id]");
+  if (row && morphTouched) morphTouched.push(row);
 }
-snapshotLive(document);  // app.js is deferred: the page is parsed, times not yet localised
+
+Idiomorph.defaults.callbacks.beforeAttributeUpdated = function (name, el) {
+  if (keptHere(name, el)) return false;
+  if (!(name === "value" && el.name === "csrf_token")) touched(el);  // a new token on every render
+};
+Idiomorph.defaults.callbacks.beforeNodeMorphed = function (old, incoming) {
+  if (old.nodeType === 3 && old.nodeValue !== incoming.nodeValue) touched(old);
+  if (old.nodeType === 1 && old.matches("time[data-local]") &&
+      old.getAttribute("datetime") === incoming.getAttribute("datetime")) return false;
+};
+Idiomorph.defaults.callbacks.afterNodeMorphed = function (old) {
+  if (old.nodeType === 1 && old.matches("time[data-local]")) localTime(old);  // a new moment
+};
+Idiomorph.defaults.callbacks.afterNodeAdded = function (node) {
+  touched(node);
+  if (node.nodeType !== 1) return;  // times localised before the next paint, not once htmx settles
+  if (node.matches("time[data-local]")) localTime(node);
+  else localTimes(node);
+};
 
 document.addEventListener("htmx:beforeSwap", function (event) {
   var target = event.detail.target;
-  if (!target || !target.hasAttribute || !target.hasAttribute("data-live") || !event.detail.shouldSwap) return;
-  if (typeof event.detail.serverResponse !== "string") return;
-  var incoming = document.createElement("template");
-  incoming.innerHTML = event.detail.serverResponse;
-  var before = target._rowSigs || rowSignatures(target);
-  var after = rowSignatures(incoming.content);
-  var selfRefresh = event.detail.requestConfig && event.detail.requestConfig.elt === target;
-  var fresh = [];
-  if (selfRefresh) {
-    Object.keys(after).forEach(function (id) { if (before[id] !== after[id]) fresh.push(id); });
-  }
-  var active = document.activeElement;
-  var focus = null;
-  if (active && active !== document.body && target.contains(active)) {
-    var row = active.closest("tr[id]");
-    focus = { id: active.id, row: row && row.id, tag: active.tagName, label: active.getAttribute("aria-label"),
-              name: active.getAttribute("name"), value: active.getAttribute("value"),
-              text: active.textContent.trim() };
-  }
-  var ticked = [];
-  target.querySelectorAll("input[data-select]:checked").forEach(function (box) { ticked.push(box.value); });
-  var opened = [];  // an open trip (or any <details>) stays open
-  target.querySelectorAll("details[open]").forEach(function (details) {
-    opened.push(details.id ? "#" + CSS.escape(details.id) : details.hasAttribute("data-trip") ?
-      "details[data-trip='" + CSS.escape(details.getAttribute("data-trip")) + "']" : null);
-  });
-  target._live = { fresh: fresh, focus: focus, ticked: ticked, sigs: after, opened: opened };
+  morphTouched = target && target.hasAttribute && target.hasAttribute("data-live") ? [] : null;
 });
-
-function refocus(target, focus) {
-  var found = focus.id ? document.getElementById(focus.id) : null;
-  var row = focus.row ? document.getElementById(focus.row) : null;
-  if (!found && row) {
-    row.querySelectorAll(focus.tag).forEach(function (el) {
-      if (!found && el.getAttribute("aria-label") === focus.label && el.getAttribute("name") === focus.name &&
-          el.getAttribute("value") === focus.value) found = el;
-    });
-    if (!found) found = row.querySelector("th[scope='row']");
-  }
-  if (!found && !row) {  // outside the rows (the pager, say): the same kind of control with the same text
-    target.querySelectorAll(focus.tag).forEach(function (el) {
-      if (!found && el.textContent.trim() === focus.text) found = el;
-    });
-  }
-  if (found && target.contains(found)) found.focus({ preventScroll: true });
-}
-
 document.addEventListener("htmx:afterSwap", function (event) {
-  var target = event.detail.target;
-  var live = target && target._live;
-  if (!live) return;
-  target._live = null;
-  target._rowSigs = live.sigs;
-  live.opened.forEach(function (selector) {
-    var details = selector && target.querySelector(selector);
-    if (details) details.open = true;
-  });
-  live.ticked.forEach(function (value) {
-    var box = target.querySelector("input[data-select][value='" + CSS.escape(value) + "']");
-    if (box) box.checked = true;
-  });
-  target.dispatchEvent(new Event("change", { bubbles: true }));  // selection counts follow
-  live.fresh.forEach(function (id) {
-    var row = document.getElementById(id);
-    if (!row) return;
+  var rows = morphTouched;
+  var config = event.detail.requestConfig;
+  morphTouched = null;
+  if (!rows || !config || config.elt !== event.detail.target) return;  // a filter or a pager: no news
+  rows.forEach(function (row) {
+    if (!row.isConnected || row.classList.contains("row-fresh")) return;
     row.classList.add("row-fresh");
     setTimeout(function () { row.classList.remove("row-fresh"); }, 3000);
   });
-  if (live.focus && (!document.activeElement || document.activeElement === document.body)) refocus(target, live.focus);
 });
 
 // Failures speak. A request that fails (an error status htmx does not swap, a network error, a

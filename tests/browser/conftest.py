@@ -181,3 +181,22 @@ def page(new_context, request):
     yield page
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+
+
+@pytest.fixture
+def after_polls():
+    """Wait until a live region (by selector) has swapped in `count` more answers of its own, a condition
+    rather than a guess at how long polls take: `after_polls(page, "#orders-table", 2)`."""
+
+    def wait(page, region: str, count: int = 1) -> None:
+        page.evaluate("""(selector) => {
+          const region = document.querySelector(selector);
+          region._swapsSeen = 0;
+          region.addEventListener("htmx:afterSwap", (event) => {
+            if (event.detail.target === region) region._swapsSeen += 1;
+          });
+        }""", region)
+        page.wait_for_function("([selector, count]) => document.querySelector(selector)._swapsSeen >= count",
+                               arg=[region, count], timeout=15_000)
+
+    return wait

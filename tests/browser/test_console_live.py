@@ -114,7 +114,7 @@ def test_a_waiting_order_goes_to_the_courier_an_api_completion_frees(page, live_
     expect(third).to_have_attribute("data-status", "cancelled")
 
 
-def test_search_in_the_url_and_bulk_actions(page, live_server):
+def test_search_in_the_url_and_bulk_actions(page, live_server, after_polls):
     base_url, _, worker = live_server
     _api(base_url, "/courier/", {"name": "Bulk one", "districts": ["Bulk district"]})
     _api(base_url, "/courier/", {"name": "Bulk two", "districts": ["Bulk district"]})
@@ -130,7 +130,7 @@ def test_search_in_the_url_and_bulk_actions(page, live_server):
     expect(rows).to_have_count(2)
     page.get_by_label("Select Bulk soup").check()
     page.get_by_label("Select Bulk tea").check()
-    page.wait_for_timeout(1500)  # a poll or two: the ticks stay
+    after_polls(page, "#orders-table", 2)  # the table morphed twice: the ticks stay
     expect(page.get_by_label("Select Bulk tea")).to_be_checked()
     page.once("dialog", lambda dialog: dialog.dismiss())  # asked first: "no" changes nothing
     page.get_by_role("button", name="Complete selected").click()

@@ -170,7 +170,7 @@ def test_tasks_monitor_lists_the_renders(page, live_server):
     expect(page.locator("#tasks-body tr[data-status='complete']", has_text="render_check")).not_to_have_count(0)
 
 
-def test_plan_a_day_and_see_the_timeline(page, live_server):
+def test_plan_a_day_and_see_the_timeline(page, live_server, after_polls):
     base_url, _, worker = live_server
     worker.start()
     # Two orders no plan can take, through the Lavka API: a piano and a region nobody serves.
@@ -197,13 +197,18 @@ def test_plan_a_day_and_see_the_timeline(page, live_server):
     bars.nth(1).locator("summary").click()
     expect(bars.nth(1)).to_have_attribute("open", "")
     expect(bars.first).not_to_have_attribute("open", "")
+    # A poll morphs the timeline in place: the open trip stays open, its popover focused, the bars placed.
+    after_polls(page, "#timeline", 2)
+    expect(bars.nth(1)).to_have_attribute("open", "")
+    expect(bars.nth(1).locator("summary")).to_be_focused()
+    expect(bars.nth(1)).to_have_attribute("style", re.compile(r"^left: [\d.]+%; width: [\d.]+%;"))
     page.keyboard.press("Escape")
     expect(page.locator("details.tl-trip[open]")).to_have_count(0)
     expect(page.locator("tr[data-reason='weight']")).to_contain_text("Too heavy: 55 kg")
     expect(page.locator("tr[data-reason='region']")).to_contain_text("No courier serves region 42")
 
 
-def test_checks_polls_keep_the_page_and_the_focus(page, live_server):
+def test_checks_polls_keep_the_page_and_the_focus(page, live_server, after_polls):
     base_url, _, worker = live_server
     worker.stop()  # statuses hold still: every poll brings back the same table
     for n in range(11):  # two checks each at point 1: at least 22 checks, two pages
@@ -216,7 +221,7 @@ def test_checks_polls_keep_the_page_and_the_focus(page, live_server):
     expect(pager).to_contain_text("Page 2 of")
     previous = pager.get_by_role("link", name="← Previous")
     previous.focus()
-    page.wait_for_timeout(4500)  # two polls
+    after_polls(page, "#checks-table", 2)
     expect(pager).to_contain_text("Page 2 of")
     expect(page.get_by_label("Status")).to_have_value("new")
     expect(previous).to_be_focused()

@@ -79,24 +79,41 @@ def test_flask_admin_deletes_ask_first_without_inline_handlers(new_context):
     page = new_context().new_page()
     page.set_default_timeout(15_000)
     sign_in(page, "admin", "admin")
+    asked: list[str] = []  # what each confirm() asked
+
+    def answer(accept: bool):
+        def handle(dialog):
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        page.once("dialog", handle)
+
+    # Each click that leads to another page waits for that page's load event, not for an assertion's
+    # few seconds: under load a save or a delete, its redirect and the list can take longer, and the
+    # list's scripts (the confirm on Delete, the "With selected" menu) run only once it has loaded.
     for name in ("CSP row printer", "CSP action printer"):
         page.goto("/admin/printer/new/")
         page.get_by_label("Name").fill(name)
         page.get_by_label("Api Key").fill(name.replace(" ", "-"))
         page.get_by_label("Point Id").fill("9")
-        page.get_by_role("button", name="Save", exact=True).click()
+        with page.expect_event("load"):
+            page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_role("cell", name=name)).to_be_visible()
 
     row = page.get_by_role("row").filter(has_text="CSP row printer")
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    answer(False)
     row.get_by_title("Delete Record").click()
-    expect(row).to_be_visible()  # declined: still there
-    page.once("dialog", lambda dialog: dialog.accept())
-    row.get_by_title("Delete Record").click()
+    assert len(asked) == 1  # asked, declined: nothing was sent and the row is still there
+    expect(row).to_be_visible()
+    answer(True)
+    with page.expect_event("load"):
+        row.get_by_title("Delete Record").click()
+    assert len(asked) == 2
     expect(page.get_by_role("cell", name="CSP row printer")).to_have_count(0)
 
     page.get_by_role("row").filter(has_text="CSP action printer").locator("input.action-checkbox").check()
     page.get_by_role("button", name="With selected").click()
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.locator("[data-model-action='delete']").click()
+    answer(True)
+    with page.expect_event("load"):
+        page.locator("[data-model-action='delete']").click()
+    assert len(asked) == 3
     expect(page.get_by_role("cell", name="CSP action printer")).to_have_count(0)

@@ -113,23 +113,23 @@ def register(session: Session, name: str, district_names: Sequence[str]) -> Regi
     return Registered(courier_uuid, name, list(district_names))
 
 
-def _check_profile(courier_type: str, working_hours: Sequence[str]) -> None:
-    if courier_type not in COURIER_TYPES:
+def _check_profile(profile: Profile) -> None:
+    if profile.courier_type not in COURIER_TYPES:
         raise Invalid(f"type must be one of {', '.join(COURIER_TYPES)}")
-    for interval in working_hours:
+    for interval in profile.working_hours:
         try:
             parse_interval(interval)
         except ValueError as error:
             raise Invalid(str(error)) from error
 
 
-def _district_ids(session: Session, district_ids: Sequence[int], new_names: Sequence[str]) -> list[int]:
+def _district_ids(session: Session, profile: Profile) -> list[int]:
     """The page's districts: existing ids (each must exist) then new names, created now; at least one."""
-    ids = list(dict.fromkeys(district_ids))
+    ids = list(dict.fromkeys(profile.district_ids))
     known = set(session.scalars(select(District.id).where(District.id.in_(ids)))) if ids else set()
     if unknown := [i for i in ids if i not in known]:
         raise Invalid(f"unknown district ids: {unknown}")
-    names = [name.strip() for name in new_names]
+    names = [name.strip() for name in profile.new_district_names]
     if names:
         created = districts.ensure_names(session, names)
         ids += [i for i in created.values() if i not in ids]
@@ -138,44 +138,39 @@ def _district_ids(session: Session, district_ids: Sequence[int], new_names: Sequ
     return ids
 
 
-def register_profile(
-    session: Session,
-    *,
-    name: str,
-    courier_type: str,
-    district_ids: Sequence[int],
-    new_district_names: Sequence[str],
-    working_hours: Sequence[str],
-) -> Courier:
+@dataclass(frozen=True)
+class Profile:
+    """A courier as the page's form gives it: existing districts by id, new ones by name."""
+
+    name: str
+    courier_type: str
+    district_ids: Sequence[int]
+    new_district_names: Sequence[str]
+    working_hours: Sequence[str]
+
+
+def register_profile(session: Session, profile: Profile) -> Courier:
     """The page's registration: a courier with its name, type, districts and working hours.
 
     The profile is checked before anything is stored; new district names are created now.
     """
-    _check_profile(courier_type, working_hours)
+    _check_profile(profile)
     with write_transaction(session):
-        ids = _district_ids(session, district_ids, new_district_names)
-        [courier_id] = _store(session, [_New(name.strip() or None, courier_type, working_hours, ids)])
+        ids = _district_ids(session, profile)
+        [courier_id] = _store(session, [_New(profile.name.strip() or None, profile.courier_type,
+                                             list(profile.working_hours), ids)])
     return session.get(Courier, courier_id)
 
 
-def update_courier(
-    session: Session,
-    courier_id: int,
-    *,
-    name: str,
-    courier_type: str,
-    district_ids: Sequence[int],
-    new_district_names: Sequence[str],
-    working_hours: Sequence[str],
-) -> Courier:
+def update_courier(session: Session, courier_id: int, profile: Profile) -> Courier:
     """Replace a courier's profile (the page's edit; neither API edits a courier)."""
-    _check_profile(courier_type, working_hours)
+    _check_profile(profile)
     with write_transaction(session):
         courier = get_courier(session, courier_id)
-        ids = _district_ids(session, district_ids, new_district_names)
-        courier.name = name.strip() or None
-        courier.type = courier_type
-        courier.working_hours = list(working_hours)
+        ids = _district_ids(session, profile)
+        courier.name = profile.name.strip() or None
+        courier.type = profile.courier_type
+        courier.working_hours = list(profile.working_hours)
         courier.districts.clear()
         session.flush()
         courier.districts.extend(CourierDistrict(position=n, district_id=i) for n, i in enumerate(ids))

@@ -69,21 +69,21 @@ def courier_new():
     if not form.validate_on_submit():
         return _form_page(form, status=422 if request.method == "POST" else 200)
     try:
-        courier = courier_service.register_profile(db.session(), **_profile(form))
+        courier = courier_service.register_profile(db.session(), _profile(form))
     except DomainError as error:
         return _form_page(form, error=labels.message(error.message), status=status_of(error))
     return _saved(courier.id)
 
 
-def _profile(form) -> dict:
-    """The service's keyword arguments from a valid courier form."""
-    return {
-        "name": form.name.data,
-        "courier_type": form.type.data,
-        "district_ids": list(dict.fromkeys([*form.districts.data, *form.named_ids])),
-        "new_district_names": form.to_create,
-        "working_hours": split_intervals(form.working_hours.data),
-    }
+def _profile(form) -> courier_service.Profile:
+    """The profile a valid courier form gives."""
+    return courier_service.Profile(
+        name=form.name.data,
+        courier_type=form.type.data,
+        district_ids=list(dict.fromkeys([*form.districts.data, *form.named_ids])),
+        new_district_names=form.to_create,
+        working_hours=split_intervals(form.working_hours.data),
+    )
 
 
 @bp.route("/ui/couriers/<int:courier_id>/edit", methods=["GET", "POST"])
@@ -94,7 +94,7 @@ def courier_edit(courier_id: int):
     if not form.validate_on_submit():
         return _form_page(form, courier, status=422 if request.method == "POST" else 200)
     try:
-        courier_service.update_courier(db.session(), courier_id, **_profile(form))
+        courier_service.update_courier(db.session(), courier_id, _profile(form))
     except DomainError as error:
         return _form_page(form, courier, error=labels.message(error.message), status=status_of(error))
     return _saved(courier_id)

@@ -84,8 +84,8 @@ def test_a_lavka_completion_a_new_courier_and_an_edit_assign_too(app, session):
     post(f"/order/{session.get(Order, nobody.order.id).uuid}")  # Bob is free again
     c_id = session.scalar(select(District.id).where(District.name == "C"))
     b_id = session.scalar(select(District.id).where(District.name == "B"))
-    courier_service.update_courier(session, bob.id, name="Bob", courier_type="FOOT", district_ids=[b_id, c_id],
-                                   new_district_names=[], working_hours=[])
+    courier_service.update_courier(session, bob.id, courier_service.Profile(
+        name="Bob", courier_type="FOOT", district_ids=[b_id, c_id], new_district_names=[], working_hours=[]))
     session.expire_all()
     assert session.get(Order, late.order.id).courier_id == bob.id
     check_invariants(session)

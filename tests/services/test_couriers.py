@@ -24,9 +24,9 @@ def _names(courier: Courier) -> list[str]:
     return [link.district.name for link in courier.districts]
 
 
-def _profile(**overrides) -> dict:
-    return {"name": "Ann", "courier_type": "BIKE", "district_ids": [], "new_district_names": [],
-            "working_hours": ["09:00-13:00"], **overrides}
+def _profile(**overrides) -> couriers.Profile:
+    return couriers.Profile(**{"name": "Ann", "courier_type": "BIKE", "district_ids": [], "new_district_names": [],
+                               "working_hours": ["09:00-13:00"], **overrides})
 
 
 def test_the_dispatch_registration_is_a_free_foot_courier_with_its_districts_by_name(session):
@@ -60,7 +60,7 @@ def test_the_lavka_batch_answers_courier_dtos_in_request_order(session):
 
 def test_the_page_registers_a_profile_with_existing_and_new_districts(session):
     center, north = _districts(session, "Center", "North")
-    courier = couriers.register_profile(session, **_profile(
+    courier = couriers.register_profile(session, _profile(
         name="  Ann  ", district_ids=[north, center, north], new_district_names=[" South "]))
     assert (courier.name, courier.type, courier.working_hours) == ("Ann", "BIKE", ["09:00-13:00"])
     assert _names(courier) == ["North", "Center", "South"]
@@ -86,7 +86,7 @@ def test_a_registered_courier_takes_an_order_waiting_in_its_district(session):
 ])
 def test_a_refused_profile_is_invalid_and_stores_nothing(session, overrides, message):
     with pytest.raises(Invalid) as refused:
-        couriers.register_profile(session, **_profile(**overrides))
+        couriers.register_profile(session, _profile(**overrides))
     assert refused.value.message == message
     session.rollback()
     assert session.scalars(select(Courier)).all() == []
@@ -94,8 +94,8 @@ def test_a_refused_profile_is_invalid_and_stores_nothing(session, overrides, mes
 
 def test_the_page_edits_a_profile(session):
     center, north = _districts(session, "Center", "North")
-    courier = couriers.register_profile(session, **_profile(district_ids=[center]))
-    edited = couriers.update_courier(session, courier.id, **_profile(
+    courier = couriers.register_profile(session, _profile(district_ids=[center]))
+    edited = couriers.update_courier(session, courier.id, _profile(
         name="Anna", courier_type="AUTO", district_ids=[north], new_district_names=["East"],
         working_hours=["10:00-11:00", "12:00-13:00"]))
     session.expire_all()
@@ -107,12 +107,12 @@ def test_the_page_edits_a_profile(session):
 
 def test_editing_refuses_with_domain_errors_and_keeps_the_profile(session):
     [center] = _districts(session, "Center")
-    courier = couriers.register_profile(session, **_profile(district_ids=[center]))
+    courier = couriers.register_profile(session, _profile(district_ids=[center]))
     with pytest.raises(NotFound) as unknown:
-        couriers.update_courier(session, courier.id + 1, **_profile(district_ids=[center]))
+        couriers.update_courier(session, courier.id + 1, _profile(district_ids=[center]))
     assert unknown.value.message == f"No courier {courier.id + 1}"
     with pytest.raises(Invalid) as bad:
-        couriers.update_courier(session, courier.id, **_profile(name="Zed", district_ids=[center, 42]))
+        couriers.update_courier(session, courier.id, _profile(name="Zed", district_ids=[center, 42]))
     assert bad.value.message == "unknown district ids: [42]"
     session.expire_all()
     assert session.get(Courier, courier.id).name == "Ann"

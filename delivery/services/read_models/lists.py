@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from delivery.domain.courier_types import CourierType
 from delivery.domain.order_status import OrderStatus
+from delivery.domain.receipts import CheckStatus
 from delivery.models import Check, Courier, CourierDistrict, District, Order, Printer, Trip
 from delivery.services import availability
 
@@ -28,6 +29,15 @@ SEARCH_LENGTH = 100
 def search_text(raw: str | None) -> str:
     """A table's free-text search as it is applied and shown: spaces collapsed, bounded."""
     return " ".join((raw or "").split())[:SEARCH_LENGTH]
+
+
+def _search(query: Select, text: str, *targets: tuple) -> Select:
+    """`query` narrowed to the rows `text` finds by any target: (id column, name column or None, what an
+    unnamed row is called)."""
+    text = search_text(text)
+    if not text:
+        return query
+    return query.where(or_(*(_matching(text, *target) for target in targets)))
 
 
 def _matching(text: str, id_column, name_column, unnamed: str):
@@ -54,10 +64,7 @@ def couriers(
     text: str = "", courier_type: CourierType | None = None, district: int | None = None, state: str | None = None
 ) -> Select:
     """Couriers filtered by name or id, type, district and free/busy now, in registration order."""
-    query = select(Courier).order_by(Courier.id)
-    text = search_text(text)
-    if text:
-        query = query.where(_matching(text, Courier.id, Courier.name, "courier"))
+    query = _search(select(Courier).order_by(Courier.id), text, (Courier.id, Courier.name, "courier"))
     if courier_type is not None:
         query = query.where(Courier.type == CourierType(courier_type).value)
     if district is not None:
@@ -94,10 +101,7 @@ def orders(
 
     An order belongs to a day when it was created, planned or completed on it.
     """
-    query = select(Order).order_by(Order.id.desc())
-    text = search_text(text)
-    if text:
-        query = query.where(_matching(text, Order.id, Order.name, "order"))
+    query = _search(select(Order).order_by(Order.id.desc()), text, (Order.id, Order.name, "order"))
     if status is not None:
         query = query.where(Order.status == OrderStatus(status).value)
     if district is not None:
@@ -111,16 +115,15 @@ def checks(
     text: str = "", printer: int | None = None, check_type: str | None = None, status: str | None = None
 ) -> Select:
     """Checks by id or order id, printer, type and status (`failed` too), newest first."""
-    query = select(Check).order_by(Check.id.desc())
-    text = search_text(text)
-    if text:  # a check by its id, or every check of an order id
-        query = query.where(or_(_matching(text, Check.id, None, "check"), _matching(text, Check.order_id, None, "order")))
+    # A check by its id, or every check of an order id.
+    query = _search(select(Check).order_by(Check.id.desc()), text, (Check.id, None, "check"),
+                    (Check.order_id, None, "order"))
     if printer is not None:
         query = query.where(Check.printer_id == printer)
     if check_type:
         query = query.where(Check.type == check_type)
     if status == FAILED:
-        query = query.where(Check.status == "new", Check.failed_at.is_not(None))
+        query = query.where(Check.status == CheckStatus.NEW.value, Check.failed_at.is_not(None))
     elif status:
         query = query.where(Check.status == status)
     return query

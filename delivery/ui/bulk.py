@@ -7,9 +7,10 @@ from flask import flash, redirect, request, url_for
 from flask_babel import ngettext
 from htmx_flask import make_response
 from markupsafe import escape
+from sqlalchemy.orm import Session
 
 from delivery.domain.errors import DomainError
-from delivery.errors import ApiError
+from delivery.extensions import db
 from delivery.ui import labels
 from delivery.ui.render import wants_fragment
 
@@ -21,8 +22,9 @@ def selected_ids() -> list[int]:
     return list(dict.fromkeys(int(v) for v in request.form.getlist("ids") if v.isdigit()))[:MAX_ROWS]
 
 
-def run_bulk(act: Callable[[int], object], done_text: Callable[[int], str], none_text: str, trigger: str):
-    """Run `act` on each ticked row; say how many went through, and which did not and why.
+def run_bulk(act: Callable[[Session, int], object], done_text: Callable[[int], str], none_text: str, trigger: str):
+    """Run the service `act(session, row id)` on each ticked row; say how many went through, and which
+    did not and why.
 
     Each row is its own transaction (one row refused does not undo the others); the table is told
     to refresh (`trigger`) when any row changed.
@@ -30,9 +32,9 @@ def run_bulk(act: Callable[[int], object], done_text: Callable[[int], str], none
     done, failures = 0, []
     for row_id in selected_ids():
         try:
-            act(row_id)
+            act(db.session(), row_id)
             done += 1
-        except (DomainError, ApiError) as error:
+        except DomainError as error:
             failures.append(f"{row_id}: {labels.message(error.message)}")
     parts = [done_text(done) if done else ("" if failures else none_text)]
     if failures:

@@ -46,11 +46,9 @@ def check_pdf(check_id: int):
 @bp.post("/ui/checks/render-selected")
 def checks_render_selected():
     """Queue every ticked check for rendering again; say how many, and which could not be, and why."""
-    return run_bulk(
-        lambda check_id: receipts.rerender(db.session(), check_id),
-        lambda n: ngettext("%(num)s check queued for rendering.", "%(num)s checks queued for rendering.", n),
-        _("Tick the checks to re-render first."), CHECKS_CHANGED,
-    )
+    return run_bulk(receipts.rerender,
+                    lambda n: ngettext("%(num)s check queued for rendering.", "%(num)s checks queued for rendering.", n),
+                    _("Tick the checks to re-render first."), CHECKS_CHANGED)
 
 
 @bp.post("/ui/checks/<int:check_id>/render")

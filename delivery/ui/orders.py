@@ -100,11 +100,9 @@ def order_complete(order_id: int):
 @bp.post("/ui/orders/complete-selected")
 def orders_complete_selected():
     """Complete every ticked order; say how many were completed and which could not be, and why."""
-    return run_bulk(
-        lambda order_id: order_service.complete_order(db.session(), order_id),
-        lambda n: ngettext("%(num)s order completed.", "%(num)s orders completed.", n),
-        _("Tick the orders to complete first."), ORDERS_CHANGED,
-    )
+    return run_bulk(order_service.complete_order,
+                    lambda n: ngettext("%(num)s order completed.", "%(num)s orders completed.", n),
+                    _("Tick the orders to complete first."), ORDERS_CHANGED)
 
 
 @bp.post("/ui/orders/<int:order_id>/cancel")

@@ -13,7 +13,7 @@ from delivery.services import receipts
 from delivery.services.read_models import lists
 from delivery.ui import bp, labels
 from delivery.ui.bulk import run_bulk
-from delivery.ui.filters import CheckTable, paginate
+from delivery.ui.filters import CheckTable
 from delivery.ui.render import page, wants_fragment
 
 CHECKS_CHANGED = "checks-changed"
@@ -26,11 +26,9 @@ _TABLE = CheckTable()
 @use_args(_TABLE, location="query")
 def checks(args):
     """List checks by id or order id, printer, type and status; the table refreshes while the worker renders."""
-    page_number = args.pop("page")
-    return page(
-        "ui/checks.html", "ui/_checks_table.html", result=paginate(lists.checks(**args), page_number),
-        filters=_TABLE.shown(args), printers=lists.printers(db.session()),
-    )
+    result, filters = _TABLE.rows(lists.checks, args)
+    return page("ui/checks.html", "ui/_checks_table.html", result=result, filters=filters,
+                printers=lists.printers(db.session()))
 
 
 @bp.get("/ui/checks/<int:check_id>/pdf")

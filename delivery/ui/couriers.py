@@ -14,7 +14,7 @@ from delivery.services import availability, couriers as courier_service
 from delivery.services.read_models import courier_card as courier_card_model
 from delivery.services.read_models import lists
 from delivery.ui import bp, labels
-from delivery.ui.filters import CardDays, CourierTable, paginate
+from delivery.ui.filters import CardDays, CourierTable
 from delivery.ui.forms import CourierForm, split_intervals
 from delivery.ui.render import page, wants_fragment
 
@@ -26,13 +26,12 @@ _TABLE = CourierTable()
 @use_args(_TABLE, location="query")
 def couriers(args):
     """List couriers, filtered by name or id, type, district and free/busy, a page at a time."""
-    page_number = args.pop("page")
-    result = paginate(lists.couriers(**args), page_number)
+    result, filters = _TABLE.rows(lists.couriers, args)
     ids = [c.id for c in result.items]
     busy = lists.busy_courier_ids(db.session(), ids)
     next_trips = availability.next_trips(db.session(), ids, availability.local_now())
     return page(
-        "ui/couriers.html", "ui/_couriers_table.html", result=result, filters=_TABLE.shown(args),
+        "ui/couriers.html", "ui/_couriers_table.html", result=result, filters=filters,
         busy=busy, next_trips=next_trips, districts=lists.districts(db.session()),
     )
 

@@ -12,9 +12,13 @@ show is a question of the page anyway.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from sqlalchemy import Select
 
 from delivery.domain.courier_types import CourierType
 from delivery.domain.order_status import OrderStatus
@@ -78,6 +82,11 @@ class Table(_Query):
     page = _Int(load_default=1, validate=validate.Range(min=1))
     text = fields.String(data_key="q", load_default="", post_load=lists.search_text)
 
+    def rows(self, build: Callable[..., Select], args: dict[str, Any]) -> tuple[Pagination, dict[str, str]]:
+        """The page of rows `build(**filters)` selects, and the filters as shown, from the loaded `args`."""
+        filters = {name: value for name, value in args.items() if name != "page"}
+        return paginate(build(**filters), args["page"]), self.shown(filters)
+
     def shown(self, filters: dict[str, Any]) -> dict[str, str]:
         """The filters as the filter form and the pager's links carry them: text, "" for none."""
         dumped = self.dump(filters)
@@ -117,7 +126,7 @@ class CardDays(_Query):
     day = _Date(load_default=None)
 
 
-def paginate(query, page: int):
+def paginate(query: Select, page: int) -> Pagination:
     """One page of `query` (Flask-SQLAlchemy's Pagination); past the last page, the last page.
 
     A page past the end is what a stale link asks for after rows went away: it gets the rows that

@@ -14,7 +14,7 @@ from delivery.services import orders as order_service
 from delivery.services.read_models import lists
 from delivery.ui import bp, labels
 from delivery.ui.bulk import run_bulk
-from delivery.ui.filters import OrderTable, paginate
+from delivery.ui.filters import OrderTable
 from delivery.ui.forms import DispatchForm, ImportForm
 from delivery.ui.render import page, wants_fragment
 
@@ -46,10 +46,9 @@ _TABLE = OrderTable()
 @use_args(_TABLE, location="query")
 def orders(args):
     """List orders, filtered by name or id, status, district and day, a page at a time."""
-    page_number = args.pop("page")
+    result, filters = _TABLE.rows(lists.orders, args)
     return page(
-        "ui/orders.html", "ui/_orders_table.html",
-        result=paginate(lists.orders(**args), page_number), filters=_TABLE.shown(args),
+        "ui/orders.html", "ui/_orders_table.html", result=result, filters=filters,
         districts=lists.districts(db.session()), form=_dispatch_form(), import_form=ImportForm(),
     )
 

@@ -38,6 +38,24 @@ class BodyParser(FlaskParser):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint with `BodyParser`."""
+    """flask-smorest's Blueprint with `BodyParser`, and the API's error answers documented once.
+
+    `error_docs` maps each error status of the API to how its OpenAPI document describes it (the
+    contract's error schema); `@blp.errors(400, 404)` documents those answers of an endpoint.
+    """
 
     ARGUMENTS_PARSER = BodyParser()
+
+    def __init__(self, *args, error_docs: dict[int, dict[str, typing.Any]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.error_docs = error_docs or {}
+
+    def errors(self, *statuses: int) -> typing.Callable:
+        """Document these error answers of an endpoint as the API's `error_docs` describe them."""
+
+        def decorator(func: typing.Callable) -> typing.Callable:
+            for status in reversed(statuses):
+                func = self.alt_response(status, **self.error_docs[status])(func)
+            return func
+
+        return decorator

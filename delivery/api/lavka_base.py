@@ -18,6 +18,7 @@ from flask_limiter import RequestLimit
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
+from delivery.api import lavka_schemas as s
 from delivery.api.blueprint import Blueprint
 from delivery.domain.lavka_time import parse_date
 from delivery.errors import ApiError, register_error_style
@@ -81,8 +82,17 @@ def _answer_429(request_limit: RequestLimit) -> Response:
     return Response(status=429, headers={"Retry-After": str(wait)})
 
 
-def rate_limited(blp: Blueprint) -> Blueprint:
-    """Give every route of the blueprint its own budget per method."""
+# How the OpenAPI document describes the contract's error answers (`@blp.errors(400, 404)`).
+ERROR_DOCS = {
+    400: {"schema": s.BadRequestResponse, "description": "bad request"},
+    404: {"schema": s.NotFoundResponse, "description": "not found"},
+}
+
+
+def lavka_blueprint(name: str, import_name: str, description: str) -> Blueprint:
+    """A Lavka blueprint: its errors documented as the contract's, every route with its own budget per
+    method."""
+    blp = Blueprint(name, import_name, description=description, error_docs=ERROR_DOCS)
     limiter.limit(_rate_limit_value, per_method=True, on_breach=_answer_429, exempt_when=_rate_limit_off)(blp)
     return blp
 

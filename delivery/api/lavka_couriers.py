@@ -15,15 +15,12 @@ from flask import Response, jsonify, request, stream_with_context
 from flask.views import MethodView
 
 from delivery.api import lavka_schemas as s
-from delivery.api.blueprint import Blueprint
-from delivery.api.lavka_base import date_arg, parse_id, rate_limited
+from delivery.api.lavka_base import date_arg, lavka_blueprint, parse_id
 from delivery.extensions import db
 from delivery.services import couriers, planning
 
-blp = rate_limited(Blueprint("lavka_couriers", __name__, description="Lavka couriers"))
+blp = lavka_blueprint("lavka_couriers", __name__, description="Lavka couriers")
 
-BAD = {"schema": s.BadRequestResponse, "description": "bad request"}
-NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
 # Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
 # every field) on each request.
 
@@ -32,7 +29,7 @@ NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
 class Couriers(MethodView):
     @blp.arguments(s.PageQuery(), location="query", error_status_code=400)
     @blp.response(200, s.GetCouriersResponse, description="ok")
-    @blp.alt_response(400, **BAD)
+    @blp.errors(400)
     def get(self, page):
         """List couriers by id, a page at a time."""
         offset, limit = page["offset"], page["limit"]
@@ -43,7 +40,7 @@ class Couriers(MethodView):
 
     @blp.arguments(s.CreateCourierRequest(), error_status_code=400)
     @blp.response(200, s.CreateCouriersResponse, description="ok")
-    @blp.alt_response(400, **BAD)
+    @blp.errors(400)
     def post(self, body):
         """Register a batch of couriers, all or none."""
         # Sent as they are: see the docstring.
@@ -68,8 +65,7 @@ def _stream_page(offset: int, limit: int) -> Iterator[str]:
 @blp.route("/couriers/<lavka_id:courier_id>")
 class CourierById(MethodView):
     @blp.response(200, s.CourierDto, description="ok")
-    @blp.alt_response(400, **BAD)
-    @blp.alt_response(404, **NOT_FOUND)
+    @blp.errors(400, 404)
     def get(self, courier_id):
         """Show one courier."""
         return couriers.read_courier(db.session(), parse_id(courier_id))
@@ -79,8 +75,7 @@ class CourierById(MethodView):
 class CourierMetaInfo(MethodView):
     @blp.arguments(s.MetaInfoQuery(), location="query", error_status_code=400)
     @blp.response(200, s.GetCourierMetaInfoResponse, description="OK")
-    @blp.alt_response(400, **BAD)
-    @blp.alt_response(404, **NOT_FOUND)
+    @blp.errors(400, 404)
     def get(self, window, courier_id):
         """Show a courier's earnings and rating over a window of days."""
         return couriers.meta_info(db.session(), parse_id(courier_id), window["start"], window["end"])
@@ -98,7 +93,7 @@ ASSIGNMENT_PARAMS = [
 class CourierAssignments(MethodView):
     @blp.doc(parameters=ASSIGNMENT_PARAMS)
     @blp.response(200, s.OrderAssignResponse, description="ok")
-    @blp.alt_response(400, **BAD)
+    @blp.errors(400)
     def get(self):
         """Show the trips planned for a date, of every courier or of one."""
         day = date_arg(request.args.get("date"))

@@ -5,16 +5,13 @@ from flask import current_app, request
 from flask.views import MethodView
 
 from delivery.api import lavka_schemas as s
-from delivery.api.blueprint import Blueprint
-from delivery.api.lavka_base import date_arg, parse_id, rate_limited
+from delivery.api.lavka_base import date_arg, lavka_blueprint, parse_id
 from delivery.extensions import db
 from delivery.services import orders, planning
 from delivery.services.orders import Completion
 
-blp = rate_limited(Blueprint("lavka_orders", __name__, description="Lavka orders"))
+blp = lavka_blueprint("lavka_orders", __name__, description="Lavka orders")
 
-BAD = {"schema": s.BadRequestResponse, "description": "bad request"}
-NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
 # Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
 # every field) on each request.
 
@@ -23,14 +20,14 @@ NOT_FOUND = {"schema": s.NotFoundResponse, "description": "not found"}
 class Orders(MethodView):
     @blp.arguments(s.PageQuery(), location="query", error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
-    @blp.alt_response(400, **BAD)
+    @blp.errors(400)
     def get(self, page):
         """List orders by id, a page at a time."""
         return orders.read_orders(db.session(), page["offset"], page["limit"])
 
     @blp.arguments(s.CreateOrderRequest(), error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
-    @blp.alt_response(400, **BAD)
+    @blp.errors(400)
     def post(self, body):
         """Create a batch of orders, all or none."""
         return orders.create_orders(db.session(), body["orders"])
@@ -39,8 +36,7 @@ class Orders(MethodView):
 @blp.route("/orders/<lavka_id:order_id>")
 class OrderById(MethodView):
     @blp.response(200, s.OrderDto, description="ok")
-    @blp.alt_response(400, **BAD)
-    @blp.alt_response(404, **NOT_FOUND)
+    @blp.errors(400, 404)
     def get(self, order_id):
         """Show one order."""
         return orders.read_order(db.session(), parse_id(order_id))
@@ -50,7 +46,7 @@ class OrderById(MethodView):
 class CompleteOrders(MethodView):
     @blp.arguments(s.CompleteOrderRequestDto(), error_status_code=400)
     @blp.response(200, s.OrderDto(many=True), description="ok")
-    @blp.alt_response(400, **BAD)
+    @blp.errors(400)
     def post(self, body):
         """Mark orders delivered by their couriers, all or none."""
         wanted = [Completion(item["order_id"], item["courier_id"], *item["complete_time"])
@@ -64,7 +60,7 @@ class AssignOrders(MethodView):
                           "description": "Plan date, today (UTC) by default",
                           "schema": {"type": "string", "format": "date"}}])
     @blp.response(201, s.OrderAssignResponse(many=True), description="Created")
-    @blp.alt_response(400, **BAD)
+    @blp.errors(400)
     def post(self):
         """Plan every open order into courier trips for a date."""
         day = date_arg(request.args.get("date"))

@@ -75,14 +75,22 @@ def intervals() -> fields.List:
                        required=True, validate=validate.Length(min=1))
 
 
-class Instant(fields.Field):
-    """RFC 3339 `complete_time`, loaded as (naive UTC datetime, fraction digits)."""
+class _Parsed:
+    """A field read by one of the domain's parsers (`parse`): its ValueError is the field's error."""
+
+    parse: staticmethod
 
     def _deserialize(self, value, attr, data, **kwargs):
         try:
-            return parse_instant(value)
+            return self.parse(value)
         except ValueError as error:
             raise ValidationError(str(error)) from error
+
+
+class Instant(_Parsed, fields.Field):
+    """RFC 3339 `complete_time`, loaded as (naive UTC datetime, fraction digits)."""
+
+    parse = staticmethod(parse_instant)
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
@@ -123,14 +131,10 @@ class GetCourierMetaInfoResponse(CourierDto):
     earnings = fields.Integer(metadata={"format": "int32"})
 
 
-class LavkaDate(fields.Date):
+class LavkaDate(_Parsed, fields.Date):
     """A strict `YYYY-MM-DD` date (lavka.md): no compact form, no time, no one-digit month."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return parse_date(value)
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+    parse = staticmethod(parse_date)
 
 
 class MetaInfoQuery(StrictSchema):

@@ -5,19 +5,7 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    SmallInteger,
-    String,
-    Uuid,
-    func,
-    text,
+    JSON, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Uuid, func, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

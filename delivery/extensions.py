@@ -34,7 +34,17 @@ def _global_key() -> str:
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-api = Api()
+
+
+class ContractApi(Api):
+    """flask-smorest's Api without its generic `default` error response in the OpenAPI documents:
+    every API answers errors in its own contract's shape (delivery/errors.py), never flask-smorest's,
+    and each endpoint documents the errors it gives (`@blp.errors`)."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+
+api = ContractApi()
 limiter = Limiter(key_func=_global_key, default_limits_per_method=True)
 htmx = Htmx()
 login_manager = LoginManager()

@@ -15,4 +15,3 @@ def register_api(app: Flask, api: Api) -> None:
     for blueprint in (meta.blp, lavka_couriers.blp, lavka_orders.blp, dispatch.blp, receipts.blp):
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)
-    lavka_base.tidy_openapi(api)

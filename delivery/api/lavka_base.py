@@ -101,15 +101,4 @@ def install(app: Flask, api: Api) -> None:
     """Register the error style and the id converter (before the blueprints' routes)."""
     register_error_style(("couriers", "orders"), lavka_error_style)
     app.url_map.converters["lavka_id"] = LavkaIdConverter
-    if LavkaIdConverter not in [c for c, _ in api._converters]:
-        api.register_converter(LavkaIdConverter, _id_param_schema)
-
-
-def tidy_openapi(api: Api) -> None:
-    """Document only the contract's own statuses: drop flask-smorest's generic `default` error."""
-    for path, operations in api.spec._paths.items():
-        if path.split("/")[1:2] not in (["couriers"], ["orders"]):
-            continue
-        for operation in operations.values():
-            if isinstance(operation, dict):
-                operation.get("responses", {}).pop("default", None)
+    api.flask_plugin.register_converter(LavkaIdConverter, _id_param_schema)  # this app's document

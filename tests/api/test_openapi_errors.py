@@ -1,0 +1,18 @@
+"""The OpenAPI document describes each API's own error answers, never flask-smorest's generic one."""
+from __future__ import annotations
+
+
+def test_no_operation_documents_a_generic_default_error(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    documented = [(path, method) for path, operations in paths.items() for method, operation in operations.items()
+                  if isinstance(operation, dict) and "default" in operation.get("responses", {})]
+    assert documented == []
+
+
+def test_each_api_documents_its_errors_in_its_contract_s_schema(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    complete = paths["/order/{order_id}"]["post"]["responses"]
+    assert {"404", "409", "422"} <= set(complete)
+    assert complete["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Detail"}
+    courier = paths["/couriers/{courier_id}"]["get"]["responses"]
+    assert courier["400"]["description"] == "bad request" and courier["404"]["description"] == "not found"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, MethodNotAllowed, NotFound,
                                  RequestEntityTooLarge)
@@ -32,70 +32,65 @@ STATUSES = {
 COURIER_TYPES = {CourierType.FOOT: _l("On foot"), CourierType.BIKE: _l("Bike"), CourierType.AUTO: _l("Car")}
 CHECK_TYPES = {"kitchen": _l("Kitchen"), "client": _l("Client")}
 
+
+def N_(msgid: str) -> str:
+    """Marks an English template for `pybabel extract` (N_ is one of its default keywords) and leaves
+    it as it is: message() translates it when a page shows it."""
+    return msgid
+
+
 # The services answer in English (the APIs' contracts); the pages say the same in their language.
-_MESSAGES = [
-    (r"No free courier in district (?P<district>.+)", _l("No free courier in district %(district)s")),
-    (r"Order not found", _l("Order not found")),
-    (r"Order already completed", _l("Order already completed")),
-    (r"Order is not assigned to a courier", _l("Order is not assigned to a courier")),
-    (r"Only a waiting order can be cancelled", _l("Only a waiting order can be cancelled")),
-    (r"Courier not found", _l("Courier not found")),
-    (r"No order (?P<id>\d+)", _l("No order %(id)s")),
-    (r"No check (?P<id>\d+)", _l("No check %(id)s")),
-    (r"No courier (?P<id>\d+)", _l("No courier %(id)s")),
-    (r"Check (?P<id>\d+) has no PDF yet", _l("Check %(id)s has no PDF yet")),
-    (r"The PDF of check (?P<id>\d+) is missing", _l("The PDF of check %(id)s is missing")),
-    (r"No such task", _l("No such task")),
-    (r"Task (?P<task>\S+) has not failed", _l("Task %(task)s has not failed")),
-    (r"Task (?P<task>\S+) is not known to this app", _l("Task %(task)s is not known to this app")),
-    (r"a courier serves at least one district", _l("a courier serves at least one district")),
-    (r"unknown district ids: (?P<ids>.+)", _l("unknown district ids: %(ids)s")),
-    (r"not an HH:MM-HH:MM interval: (?P<text>.+)", _l("not an HH:MM-HH:MM interval: %(text)s")),
-    (r"an interval must start before it ends: (?P<text>.+)", _l("an interval must start before it ends: %(text)s")),
-    (r"Not planned yet: plan this day to assign it\.", _l("Not planned yet: plan this day to assign it.")),
-    (r"No courier serves region (?P<region>\S+)\.", _l("No courier serves region %(region)s.")),
-    (r"Too heavy: (?P<weight>\S+) kg, but couriers of region (?P<region>\S+) carry at most (?P<max>\S+) kg\.",
-     _l("Too heavy: %(weight)s kg, but couriers of region %(region)s carry at most %(max)s kg.")),
-    (r"Its delivery hours meet no working hours of a courier who could carry it\.",
-     _l("Its delivery hours meet no working hours of a courier who could carry it.")),
-    (r"No capacity left: the couriers who could take it are full at those hours\.",
-     _l("No capacity left: the couriers who could take it are full at those hours.")),
-    (r"The task queue cannot be reached; try again in a moment\.",
-     _l("The task queue cannot be reached; try again in a moment.")),
-    (r"the file is not UTF-8 text", _l("the file is not UTF-8 text")),
-    (r"not valid JSON: (?P<detail>.+)", _l("not valid JSON: %(detail)s")),
-    (r"the CSV header lacks (?P<columns>.+)", _l("the CSV header lacks %(columns)s")),
-    (r"at most (?P<n>\d+) rows at a time", _l("at most %(n)s rows at a time")),
-    (r"a row must be an object", _l("a row must be an object")),
-    (r"(?P<what>\w+) is missing", _l("%(what)s is missing")),
-    (r"(?P<what>\w+) is empty", _l("%(what)s is empty")),
-    (r"(?P<what>\w+) must be a whole number, not (?P<value>.+)", _l("%(what)s must be a whole number, not %(value)s")),
-    (r"(?P<what>\w+) must be a whole number", _l("%(what)s must be a whole number")),
-    (r"(?P<what>\w+): (?P<value>.+) is not an HH:MM-HH:MM interval",
-     _l("%(what)s: %(value)s is not an HH:MM-HH:MM interval")),
-    (r"(?P<what>\w+): (?P<value>.+) must start before it ends \(same day\)",
-     _l("%(what)s: %(value)s must start before it ends (same day)")),
-    (r"courier_type must be FOOT, BIKE or AUTO, not (?P<value>.+)",
-     _l("courier_type must be FOOT, BIKE or AUTO, not %(value)s")),
-    (r"regions must be one or more positive numbers", _l("regions must be one or more positive numbers")),
-    (r"weight must be a number, not (?P<value>.+)", _l("weight must be a number, not %(value)s")),
-    (r"weight must be above 0", _l("weight must be above 0")),
-    (r"regions must be positive and cost not negative", _l("regions must be positive and cost not negative")),
-    (r"district (?P<ids>.+) does not exist: create it first",
-     _l("district %(ids)s does not exist: create it first")),
-    (r"not stored: (?P<error>\w+)", _l("not stored: %(error)s")),
+# Each message once, as its template: message() finds the first whose text, each %(name)s standing
+# for a value, is the whole message; so a longer message stands before a shorter one it begins with.
+MESSAGES = [
+    N_("No free courier in district %(district)s"), N_("Order not found"), N_("Order already completed"),
+    N_("Order is not assigned to a courier"), N_("Only a waiting order can be cancelled"), N_("Courier not found"),
+    N_("No order %(id)s"), N_("No check %(id)s"), N_("No courier %(id)s"), N_("Check %(id)s has no PDF yet"),
+    N_("The PDF of check %(id)s is missing"), N_("No such task"), N_("Task %(task)s has not failed"),
+    N_("Task %(task)s is not known to this app"), N_("The task queue cannot be reached; try again in a moment."),
+    N_("a courier serves at least one district"), N_("unknown district ids: %(ids)s"),
+    N_("not an HH:MM-HH:MM interval: %(text)s"), N_("an interval must start before it ends: %(text)s"),
+    N_("Not planned yet: plan this day to assign it."), N_("No courier serves region %(region)s."),
+    N_("Too heavy: %(weight)s kg, but couriers of region %(region)s carry at most %(max)s kg."),
+    N_("Its delivery hours meet no working hours of a courier who could carry it."),
+    N_("No capacity left: the couriers who could take it are full at those hours."),
+    N_("the file is not UTF-8 text"), N_("not valid JSON: %(detail)s"), N_("the CSV header lacks %(columns)s"),
+    N_("at most %(n)s rows at a time"), N_("a row must be an object"), N_("%(what)s is missing"),
+    N_("%(what)s is empty"), N_("%(what)s must be a whole number, not %(value)s"),
+    N_("%(what)s must be a whole number"), N_("%(what)s: %(value)s is not an HH:MM-HH:MM interval"),
+    N_("%(what)s: %(value)s must start before it ends (same day)"),
+    N_("courier_type must be FOOT, BIKE or AUTO, not %(value)s"),
+    N_("regions must be one or more positive numbers"), N_("weight must be a number, not %(value)s"),
+    N_("weight must be above 0"), N_("regions must be positive and cost not negative"),
+    N_("district %(ids)s does not exist: create it first"), N_("not stored: %(error)s"),
 ]
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# What a placeholder stands for where any text (.+) would be too much: a number, a word, one token.
+_PLACEHOLDER_PATTERNS = {"id": r"\d+", "n": r"\d+", "what": r"\w+", "error": r"\w+",
+                         "task": r"\S+", "region": r"\S+", "weight": r"\S+", "max": r"\S+"}
+
+
+def _pattern(template: str) -> re.Pattern:
+    """The template's text as it is, each %(name)s a group of that name."""
+    pieces = _PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    pieces[::2] = [re.escape(text) for text in pieces[::2]]
+    pieces[1::2] = [f"(?P<{name}>{_PLACEHOLDER_PATTERNS.get(name, '.+')})" for name in pieces[1::2]]
+    return re.compile("".join(pieces))
+
+
+_COMPILED = [(_pattern(template), template) for template in MESSAGES]
+
 # The error page's messages (werkzeug's descriptions and Flask-WTF's CSRF refusals), said shorter.
-_MESSAGES += [
-    (re.escape(NotFound.description), _l("There is no such page here. If you typed the address, check its spelling.")),
-    (re.escape(MethodNotAllowed.description), _l("This address does not take that kind of request.")),
-    (re.escape(InternalServerError.description), _l("Something went wrong on the server. Try again in a moment.")),
-    (re.escape(Forbidden.description), _l("You may not open this page.")),
-    (re.escape(RequestEntityTooLarge.description), _l("The file is too large.")),
-    (re.escape(BadRequest.description), _l("The server could not understand this request.")),
-    (r"The CSRF .*", _l("The form expired or came from elsewhere: reload the page and try again.")),
-]
-_COMPILED = [(re.compile(pattern), text) for pattern, text in _MESSAGES]
+_ERROR_PAGE = {
+    NotFound.description: _l("There is no such page here. If you typed the address, check its spelling."),
+    MethodNotAllowed.description: _l("This address does not take that kind of request."),
+    InternalServerError.description: _l("Something went wrong on the server. Try again in a moment."),
+    Forbidden.description: _l("You may not open this page."),
+    RequestEntityTooLarge.description: _l("The file is too large."),
+    BadRequest.description: _l("The server could not understand this request."),
+}
+_CSRF = re.compile(r"The CSRF .*")
+_CSRF_TEXT = _l("The form expired or came from elsewhere: reload the page and try again.")
 
 
 def status_label(code: str | None) -> str:
@@ -128,11 +123,13 @@ def message(text: str | None) -> str:
     """A service's English message in the page's language (as it is when no translation fits)."""
     if not text:
         return ""
-    for pattern, translated in _COMPILED:
+    for pattern, template in _COMPILED:
         match = pattern.fullmatch(text)
         if match:
-            return translated % match.groupdict() if match.groupdict() else str(translated)
-    return text
+            return gettext(template, **match.groupdict())
+    if text in _ERROR_PAGE:
+        return str(_ERROR_PAGE[text])
+    return str(_CSRF_TEXT) if _CSRF.fullmatch(text) else text
 
 
 def next_trip(trip: tuple | None) -> str:

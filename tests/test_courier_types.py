@@ -9,7 +9,7 @@ from marshmallow import validate
 from delivery.api import lavka_schemas
 from delivery.domain.courier_types import COURIER_TYPES, RULES, CourierType
 from delivery.models import Courier
-from delivery.services.imports import courier_item
+from delivery.ui.imports import courier_item
 from delivery.ui import labels
 from delivery.ui.forms import CourierForm
 

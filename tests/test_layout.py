@@ -77,6 +77,51 @@ def test_no_service_imports_the_tasks():
     assert importers == ["delivery.app"], importers
 
 
+# The web's and the queue's packages, and the package's modules that speak HTTP or hold the app's
+# extensions: services and domain rules take a session and raise delivery.domain.errors instead.
+WEB_PACKAGE_MODULES = {"delivery.errors", "delivery.extensions", "delivery.queue", "delivery.tasks",
+                       "delivery.app", "delivery.printing", "delivery.api", "delivery.ui", "delivery.admin"}
+
+
+def external_imports(path: Path) -> set[str]:
+    """Every module a file imports, at module level or inside functions, by its full dotted name."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module)
+    return names
+
+
+def speaks_http(name: str) -> bool:
+    if name == "werkzeug.security":  # password hashing (services/users.py), no HTTP in it
+        return False
+    top = name.split(".")[0]
+    return top in ("flask", "werkzeug", "huey", "jinja2", "htmx_flask", "pdfkit") or top.startswith("flask_") or any(
+        name == module or name.startswith(module + ".") for module in WEB_PACKAGE_MODULES)
+
+
+def test_services_and_domain_know_no_web_no_queue_no_http_error():
+    offenders = {}
+    for module, path in module_files().items():
+        if not module.startswith(("delivery.services", "delivery.domain")):
+            continue
+        bad = sorted(name for name in external_imports(path) if speaks_http(name))
+        text = path.read_text(encoding="utf-8")
+        bad += [word for word in ("ApiError", "render_template", "abort(") if word in text]
+        if bad:
+            offenders[module] = bad
+    assert offenders == {}
+
+
+def test_the_web_check_sees_a_flask_import():
+    assert speaks_http("flask") and speaks_http("flask_babel") and speaks_http("delivery.errors")
+    assert speaks_http("delivery.ui.labels") and not speaks_http("delivery.domain.errors")
+    assert not speaks_http("sqlalchemy.orm") and not speaks_http("delivery.uid")
+    assert speaks_http("werkzeug.exceptions") and not speaks_http("werkzeug.security")
+
+
 # Run in a fresh interpreter: an audit hook reports every file opened for writing, directory made,
 # socket connected and SQLite database opened while every module of the package is imported.
 _IMPORT_ALL = r"""

@@ -9,10 +9,10 @@ from webargs.flaskparser import use_args
 
 from delivery.domain.errors import DomainError
 from delivery.extensions import db
-from delivery.services import dispatch, imports
+from delivery.services import dispatch
 from delivery.services import orders as order_service
 from delivery.services.read_models import lists
-from delivery.ui import bp, labels
+from delivery.ui import bp, imports, labels
 from delivery.ui.bulk import run_bulk
 from delivery.ui.filters import OrderTable
 from delivery.ui.forms import DispatchForm, ImportForm

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from delivery.services.imports import courier_item, order_item, read_rows
+from delivery.ui.imports import courier_item, order_item, read_rows
 
 
 def test_csv_rows_become_items():

@@ -5,7 +5,7 @@ queued again by its task's name, and the queue's sizes for the tasks page.
 process (immediate mode) and every consumer. The handler writes through its own connection, never the
 caller's session, so recording a task can neither commit nor roll back the work of the request or task
 around it; and it swallows every error of its own, so a broken monitor never breaks a task. Reading
-the records back is a plain query: `services/task_monitor.py`.
+the records back is a plain query: `services/read_models/tasks.py`.
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from delivery.models import TaskRun
 from delivery.queue import app_context, huey, task_name
 from delivery.services.clock import utcnow
 from delivery.services.consumers import consumer_id
-from delivery.services.task_monitor import FAILED, QUEUE_DOWN, get_run
+from delivery.services.jobs import QUEUE_DOWN
+from delivery.services.read_models.tasks import FAILED, get_run
 from delivery.services.tx import write_transaction
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from delivery.domain.intervals import parse_interval
 from delivery.domain.order_status import OrderStatus
 from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, validate
 from delivery.models import Courier, Order, TaskRun, Trip
-from delivery.services import jobs, task_monitor
+from delivery.services import jobs
+from delivery.services.read_models import tasks
 from delivery.services.bulk import insert_with_ids
 from delivery.services.clock import utcnow
 from delivery.services.couriers import WITH_REGIONS, courier_dtos
@@ -227,10 +228,10 @@ def start_run(session: Session, day: date) -> str:
     try:
         result = jobs.queued().plan_day(day.isoformat())
     except Exception as error:  # Redis down: say so, rather than a 500
-        raise Unavailable(task_monitor.QUEUE_DOWN) from error
+        raise Unavailable(jobs.QUEUE_DOWN) from error
     return result.id if result is not None else ""
 
 
 def run_status(session: Session, task_id: str) -> TaskRun:
-    """The planning run's record (status, duration, error), as task_monitor keeps it."""
-    return task_monitor.get_run(session, task_id)
+    """The planning run's record (status, duration, error), as the task runs record it."""
+    return tasks.get_run(session, task_id)

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from delivery.domain.errors import DomainError
 from delivery.errors import status_of
 from delivery.extensions import db
-from delivery.services import task_monitor
+from delivery.services import consumers
+from delivery.services.read_models import tasks as runs
 from delivery.task_runs import queue_sizes, retry
 from delivery.ui import bp, labels
 from delivery.ui.render import page, wants_fragment
@@ -15,8 +16,9 @@ from delivery.ui.render import page, wants_fragment
 
 def _overview_page(message: str | None = None, status_code: int = 200):
     status = request.args.get("status", "")
-    overview = task_monitor.overview(
-        db.session(), queue_sizes, status=status, lost_after=current_app.config["CONSUMER_SILENCE_SECONDS"])
+    # Runs still executing on a consumer gone silent show as lost even while no consumer runs to say so.
+    consumers.mark_lost_runs(db.session(), current_app.config["CONSUMER_SILENCE_SECONDS"])
+    overview = runs.overview(db.session(), queue_sizes, status=status)
     return page(
         "ui/tasks.html", "ui/_tasks_body.html", overview=overview, status=status, message=message
     ), status_code

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from delivery.models import Check, TaskRun
-from delivery.services.task_monitor import QUEUE_DOWN
+from delivery.services.jobs import QUEUE_DOWN
 from delivery.services.users import create_user
 from delivery import queue
 from delivery.testing import free_port

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from delivery.domain.order_status import OrderStatus
 from delivery.models import CHECK_STATUSES, Check, Courier, Order
-from delivery.services import availability, task_monitor
+from delivery.services import availability
+from delivery.services.read_models import tasks
 from delivery.services.read_models.lists import order_on_day
 
 
@@ -45,5 +46,5 @@ def counts(session: Session, day: date) -> Counts:
     result.orders = {status.value: by_status.get(status.value, 0) for status in OrderStatus}
     by_check = dict(session.execute(select(Check.status, func.count()).group_by(Check.status)).all())
     result.checks = {status: by_check.get(status, 0) for status in CHECK_STATUSES}
-    result.tasks_queued, result.tasks_failed = task_monitor.counts(session)
+    result.tasks_queued, result.tasks_failed = tasks.counts(session)
     return result

@@ -2,8 +2,7 @@
 
 Huey's signals record the runs and a failed run is queued again by its name at the queue's edge
 (`delivery/task_runs.py`); this module only reads the records back, with a session, and is told the
-queue's sizes by its caller. Runs of consumers that stopped answering are marked `lost` here too
-(services/consumers.py), so the page shows them even while no consumer runs to do it.
+queue's sizes by its caller.
 """
 from __future__ import annotations
 
@@ -15,10 +14,6 @@ from sqlalchemy.orm import Session
 
 from delivery.domain.errors import NotFound
 from delivery.models import TaskRun
-from delivery.services.consumers import mark_lost_runs
-from delivery.services.jobs import QUEUE_DOWN
-
-__all__ = ["FAILED", "QUEUED", "QUEUE_DOWN", "Overview", "counts", "get_run", "overview"]
 
 QUEUED = ("enqueued", "scheduled", "retrying")
 # `lost`: still executing on a consumer that stopped beating (services/consumers.py marks it).
@@ -49,16 +44,11 @@ def counts(session: Session) -> tuple[int, int]:
     return queued, failed
 
 
-def overview(session: Session, queue_sizes: Callable[[], tuple[int, int]], status: str = "", limit: int = 50,
-             lost_after: float | None = None) -> Overview:
+def overview(session: Session, queue_sizes: Callable[[], tuple[int, int]], status: str = "", limit: int = 50
+             ) -> Overview:
     """Queue sizes (`queue_sizes()`: pending and scheduled, from the broker), recent runs (optionally of
     one status) and failures from the records.
-
-    With `lost_after`, runs still executing on a consumer silent that many seconds are marked lost
-    first, so the page shows them even while no consumer runs to do it.
     """
-    if lost_after is not None:
-        mark_lost_runs(session, lost_after)
     result = Overview()
     try:
         result.queued, result.scheduled = queue_sizes()

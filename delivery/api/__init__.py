@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
+from delivery.errors import register_error_style
 from delivery.extensions import csrf
 
 
@@ -13,5 +14,7 @@ def register_api(app: Flask, api: Api) -> None:
 
     lavka_base.install(app, api)
     for blueprint in (meta.blp, lavka_couriers.blp, lavka_orders.blp, dispatch.blp, receipts.blp):
+        if blueprint.error_style is not None:
+            register_error_style(blueprint.error_paths, blueprint.error_style)
         api.register_blueprint(blueprint)
         csrf.exempt(blueprint)

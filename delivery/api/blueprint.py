@@ -10,6 +10,7 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 
 from delivery import jsontext
+from delivery.errors import ErrorStyle
 
 
 class BodyParser(FlaskParser):
@@ -38,16 +39,21 @@ class BodyParser(FlaskParser):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """flask-smorest's Blueprint with `BodyParser`, and the API's error answers documented once.
+    """flask-smorest's Blueprint with `BodyParser`, and its API's errors said in one place.
 
-    `error_docs` maps each error status of the API to how its OpenAPI document describes it (the
-    contract's error schema); `@blp.errors(400, 404)` documents those answers of an endpoint.
+    `error_style` shapes every error answered on paths whose first segment is one of `error_paths`
+    (delivery/errors.py; `register_api` installs it), routing errors included. `error_docs` maps each
+    error status of the API to how its OpenAPI document describes it (the contract's error schema);
+    `@blp.errors(400, 404)` documents those answers of an endpoint.
     """
 
     ARGUMENTS_PARSER = BodyParser()
 
-    def __init__(self, *args, error_docs: dict[int, dict[str, typing.Any]] | None = None, **kwargs):
+    def __init__(self, *args, error_style: ErrorStyle | None = None, error_paths: tuple[str, ...] = (),
+                 error_docs: dict[int, dict[str, typing.Any]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.error_style = error_style
+        self.error_paths = error_paths
         self.error_docs = error_docs or {}
 
     def errors(self, *statuses: int) -> typing.Callable:

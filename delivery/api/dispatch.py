@@ -24,17 +24,11 @@ from delivery.api.dispatch_schemas import (
     OrderIn,
     OrderOut,
 )
-from delivery.errors import ApiError, register_error_style
+from delivery.errors import ApiError
 from delivery.extensions import db
 from delivery.services import couriers, dispatch, orders
 from delivery.services.orders import Completion
 
-blp = Blueprint("dispatch", __name__, description="Live dispatch: couriers and orders",
-                error_docs={status: {"schema": Detail} for status in (404, 409, 422)})
-# A dispatch (the hot path measured in bench/) sends the service's dict as it is, UUIDs written by
-# Flask's JSON provider: a schema dump would cost it time for no change; its schema documents it and
-# the tests hold the answer to the contract. Every other answer is the service's objects dumped by
-# their schemas (one card: microseconds).
 
 
 def detail_style(code: int, message: str) -> tuple[int, object]:
@@ -42,7 +36,13 @@ def detail_style(code: int, message: str) -> tuple[int, object]:
     return (422 if code == 400 else code), {"detail": message}
 
 
-register_error_style(("courier", "order"), detail_style)
+blp = Blueprint("dispatch", __name__, description="Live dispatch: couriers and orders",
+                error_style=detail_style, error_paths=("courier", "order"),
+                error_docs={status: {"schema": Detail} for status in (404, 409, 422)})
+# A dispatch (the hot path measured in bench/) sends the service's dict as it is, UUIDs written by
+# Flask's JSON provider: a schema dump would cost it time for no change; its schema documents it and
+# the tests hold the answer to the contract. Every other answer is the service's objects dumped by
+# their schemas (one card: microseconds).
 # Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
 # every field) on each request.
 

@@ -21,7 +21,7 @@ from werkzeug.routing import BaseConverter
 from delivery.api import lavka_schemas as s
 from delivery.api.blueprint import Blueprint
 from delivery.domain.lavka_time import parse_date
-from delivery.errors import ApiError, register_error_style
+from delivery.errors import ApiError
 from delivery.extensions import limiter
 
 INT64_MAX = 2**63 - 1
@@ -89,16 +89,16 @@ ERROR_DOCS = {
 }
 
 
-def lavka_blueprint(name: str, import_name: str, description: str) -> Blueprint:
-    """A Lavka blueprint: its errors documented as the contract's, every route with its own budget per
-    method."""
-    blp = Blueprint(name, import_name, description=description, error_docs=ERROR_DOCS)
+def lavka_blueprint(name: str, import_name: str, description: str, path: str) -> Blueprint:
+    """A Lavka blueprint under `/<path>...`: its errors in the contract's shape and documented as the
+    contract says, every route with its own budget per method."""
+    blp = Blueprint(name, import_name, description=description, error_style=lavka_error_style, error_paths=(path,),
+                    error_docs=ERROR_DOCS)
     limiter.limit(_rate_limit_value, per_method=True, on_breach=_answer_429, exempt_when=_rate_limit_off)(blp)
     return blp
 
 
 def install(app: Flask, api: Api) -> None:
-    """Register the error style and the id converter (before the blueprints' routes)."""
-    register_error_style(("couriers", "orders"), lavka_error_style)
+    """Register the id converter (before the blueprints' routes)."""
     app.url_map.converters["lavka_id"] = LavkaIdConverter
     api.flask_plugin.register_converter(LavkaIdConverter, _id_param_schema)  # this app's document

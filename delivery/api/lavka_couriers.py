@@ -19,7 +19,7 @@ from delivery.api.lavka_base import date_arg, lavka_blueprint, parse_id
 from delivery.extensions import db
 from delivery.services import couriers, planning
 
-blp = lavka_blueprint("lavka_couriers", __name__, description="Lavka couriers")
+blp = lavka_blueprint("lavka_couriers", __name__, description="Lavka couriers", path="couriers")
 
 # Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
 # every field) on each request.

@@ -10,7 +10,7 @@ from delivery.extensions import db
 from delivery.services import orders, planning
 from delivery.services.orders import Completion
 
-blp = lavka_blueprint("lavka_orders", __name__, description="Lavka orders")
+blp = lavka_blueprint("lavka_orders", __name__, description="Lavka orders", path="orders")
 
 # Request schemas are given as instances: from a class, webargs builds a new schema (deep-copying
 # every field) on each request.

@@ -22,14 +22,8 @@ from delivery.api.receipt_schemas import (
     ReceiptErrorSchema,
 )
 from delivery.domain import receipts as rules
-from delivery.errors import register_error_style
 from delivery.extensions import db
 from delivery.services import jobs, receipts
-
-blp = Blueprint("receipts", __name__, description="Receipts: checks for kitchen and client printers")
-
-ERROR_DOC = {"schema": ReceiptErrorSchema}
-
 
 def receipts_error_style(code: int, message: str) -> tuple[int, object]:
     """The contract's error body; validation failures are 400s as the contract lists no 422."""
@@ -42,8 +36,9 @@ def receipts_error_style(code: int, message: str) -> tuple[int, object]:
 _LOCATION = re.compile(r"(^|; )(?:json|query)\.")
 _WHOLE = re.compile(r"(^|; )_schema:")
 
-
-register_error_style(("create_checks", "new_checks", "check"), receipts_error_style)
+blp = Blueprint("receipts", __name__, description="Receipts: checks for kitchen and client printers",
+                error_style=receipts_error_style, error_paths=("create_checks", "new_checks", "check"))
+ERROR_DOC = {"schema": ReceiptErrorSchema}
 
 
 @blp.route("/create_checks/", strict_slashes=False)

@@ -112,6 +112,7 @@ def _queue():
 
 
 def _database():
+    from delivery.domain.receipts import CheckStatus
     from delivery.extensions import db
     from delivery.models import CHECK_STATUSES, Check, TaskRun
 
@@ -121,7 +122,8 @@ def _database():
     checks = GaugeMetricFamily("delivery_checks", "Checks by status.", labels=["status"])
     for status, count in sorted(by_status.items()):
         checks.add_metric([status], count)
-    failing = session.scalar(select(func.count()).where(Check.status == "new", Check.last_error.is_not(None)))
+    # Failing, not failed (`Check.failed`): a new check whose last render erred, retries left or not.
+    failing = session.scalar(select(func.count()).where(Check.status == CheckStatus.NEW, Check.last_error.is_not(None)))
     failed = GaugeMetricFamily("delivery_checks_render_failing", "Checks still new whose last render failed.")
     failed.add_metric([], failing or 0)
 

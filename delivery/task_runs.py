@@ -21,13 +21,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from delivery.domain.errors import Conflict, Unavailable
+from delivery.domain.task_status import FAILED, RETRIED
 from delivery.extensions import db
 from delivery.models import TaskRun
 from delivery.queue import app_context, huey, task_name
 from delivery.services.clock import utcnow
 from delivery.services.consumers import consumer_id
 from delivery.services.jobs import QUEUE_DOWN
-from delivery.services.read_models.tasks import FAILED, get_run
+from delivery.services.read_models.tasks import get_run
 from delivery.services.tx import write_transaction
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,7 @@ def retry(session: Session, task_id: str) -> str:
     run_id, previous = run.id, run.status
     # Mark the old run handled before queueing, so it leaves the failures list even in immediate mode.
     with write_transaction(session):
-        session.execute(update(TaskRun).where(TaskRun.id == run_id).values(status="retried"))
+        session.execute(update(TaskRun).where(TaskRun.id == run_id).values(status=RETRIED))
     try:
         huey.enqueue(task)
     except Exception as error:  # Redis down: the run stays failed, to retry once it is back

@@ -41,6 +41,10 @@ class CheckStatus(str, Enum):
     PRINTED = "printed"
 
 
+# `failed` is no status of its own (receipts.md): a new check whose renders gave up (`Check.failed`),
+# which the pages show, and filter by, as if it were one.
+FAILED = "failed"
+
 CHECK_TYPES: tuple[str, ...] = tuple(kind.value for kind in CheckType)
 CHECK_STATUSES: tuple[str, ...] = tuple(status.value for status in CheckStatus)
 MAX_ORDER_ID = 2**63 - 1

@@ -15,6 +15,11 @@ from delivery.models.types import BigId
 
 __all__ = ["ORDER_STATUSES", "Order", "Trip"]
 
+# The constraints' SQL is built from the statuses, but its text must stay what the migrations wrote
+# (`status = 'assigned' AND ...`): alembic compares it (tests/test_schema.py), so keep the spelling.
+# A live-dispatched order: assigned, outside any planned trip.
+_LIVE = f"status = '{OrderStatus.ASSIGNED.value}' AND trip_id IS NULL"
+
 
 class Trip(db.Model):
     """A planned trip (the Lavka API's group order): orders one courier carries at once on a date."""
@@ -48,15 +53,14 @@ class Order(db.Model):
         CheckConstraint("cost >= 0", name="cost_not_negative"),
         CheckConstraint(f"status IN {WITHOUT_COURIER!r} OR courier_id IS NOT NULL", name="courier_when_taken"),
         CheckConstraint(
-            "(status = 'completed') = (completed_at IS NOT NULL)", name="completed_at_iff_completed"
+            f"(status = '{OrderStatus.COMPLETED.value}') = (completed_at IS NOT NULL)", name="completed_at_iff_completed"
         ),
         # A live-dispatched courier carries at most one active order, whatever the code above does.
         Index(
             "uq_orders_one_live_per_courier",
             "courier_id",
             unique=True,
-            sqlite_where=text("status = 'assigned' AND trip_id IS NULL"),
-            postgresql_where=text("status = 'assigned' AND trip_id IS NULL"),
+            sqlite_where=text(_LIVE), postgresql_where=text(_LIVE),
         ),
         # Meta-info and statistics: a courier's completions in a time window.
         Index("ix_orders_courier_completed", "courier_id", "completed_at"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func,
+    BigInteger, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from delivery.domain.receipts import CHECK_STATUSES, CHECK_TYPES, CheckStatus
@@ -74,10 +75,16 @@ class Check(db.Model):
 
     printer: Mapped[Printer] = relationship(lazy="joined")
 
-    @property
+    @hybrid_property
     def failed(self) -> bool:
-        """A new check whose renders gave up: the pages show it as failed."""
+        """A new check whose renders gave up: the pages show it as failed. The one rule, in Python
+        (`check.failed`) and in SQL (`where(Check.failed)`)."""
         return self.status == CheckStatus.NEW and self.failed_at is not None
+
+    @failed.inplace.expression
+    @classmethod
+    def _failed_expression(cls):
+        return and_(cls.status == CheckStatus.NEW.value, cls.failed_at.is_not(None))
 
     @property
     def file_name(self) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from delivery.domain.task_status import ENQUEUED
 from delivery.extensions import db
 from delivery.models.types import BigId
 
@@ -23,7 +24,7 @@ class TaskRun(db.Model):
     task_id: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     args: Mapped[str] = mapped_column(String(500), nullable=False, default="")
-    status: Mapped[str] = mapped_column(String(20), nullable=False, default="enqueued")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=ENQUEUED)
     retries_left: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from delivery.domain.receipts import CheckStatus
+from delivery.domain.task_status import EXECUTING, LOST
 from delivery.models import Check, ConsumerBeat, TaskRun
 from delivery.services.clock import utcnow
 from delivery.services.tx import write_transaction
@@ -169,9 +170,9 @@ def mark_lost_runs(session: Session, silence: float) -> int:
     with write_transaction(session):
         result = session.execute(
             update(TaskRun)
-            .where(TaskRun.status == "executing", TaskRun.worker.is_not(None), TaskRun.started_at < cutoff,
+            .where(TaskRun.status == EXECUTING, TaskRun.worker.is_not(None), TaskRun.started_at < cutoff,
                    TaskRun.worker.not_in(alive))
-            .values(status="lost", finished_at=now, error=LOST_RUN)
+            .values(status=LOST, finished_at=now, error=LOST_RUN)
             .execution_options(synchronize_session=False)
         )
     return result.rowcount

@@ -208,7 +208,7 @@ def render_check(
         session.execute(update(Check).where(Check.id == check_id).values(
             pdf_file=relative, rendered_at=func.now(), last_error=None, failed_at=None,
             lease_owner=None, lease_until=None))
-    return "rendered"
+    return CheckStatus.RENDERED.value
 
 
 def _session(session: Session | scoped_session) -> Session:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from htmx_flask import request as htmx_request
 
 from delivery.domain.intervals import format_minute
+from delivery.domain.receipts import FAILED as CHECK_FAILED
 from delivery.models import CHECK_STATUSES, ORDER_STATUSES
 from delivery.ui import labels
 
@@ -67,7 +68,7 @@ def choices():
     # Lazy words: rendered in the page's language, and only by the pages that show them.
     return {"courier_types": labels.courier_type_choices(),
             "order_statuses": [(code, labels.STATUSES.get(code, code)) for code in ORDER_STATUSES],
-            "check_statuses": [(code, labels.STATUSES.get(code, code)) for code in (*CHECK_STATUSES, "failed")]}
+            "check_statuses": [(code, labels.STATUSES.get(code, code)) for code in (*CHECK_STATUSES, CHECK_FAILED)]}
 
 
 @bp.app_template_filter("say")

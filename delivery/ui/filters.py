@@ -22,6 +22,7 @@ from sqlalchemy import Select
 
 from delivery.domain.courier_types import CourierType
 from delivery.domain.order_status import OrderStatus
+from delivery.domain.receipts import FAILED as CHECK_FAILED
 from delivery.extensions import db
 from delivery.jsontext import INT64_MAX
 from delivery.models import CHECK_STATUSES, CHECK_TYPES
@@ -108,7 +109,7 @@ class OrderTable(Table):
 class CheckTable(Table):
     printer = _id()
     check_type = _one_of(CHECK_TYPES, data_key="type")
-    status = _one_of((*CHECK_STATUSES, lists.FAILED))
+    status = _one_of((*CHECK_STATUSES, CHECK_FAILED))
 
 
 class Day(_Query):

@@ -11,9 +11,12 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import (BadRequest, Forbidden, InternalServerError, MethodNotAllowed, NotFound,
                                  RequestEntityTooLarge)
 
+from delivery.domain import task_status
 from delivery.domain.courier_types import CourierType
 from delivery.domain.intervals import format_minute
 from delivery.domain.order_status import OrderStatus
+from delivery.domain.receipts import FAILED as CHECK_FAILED
+from delivery.domain.receipts import CheckStatus
 
 STATUSES = {
     # orders
@@ -21,11 +24,13 @@ STATUSES = {
     OrderStatus.ASSIGNED.value: _l("assigned"), OrderStatus.COMPLETED.value: _l("completed"),
     OrderStatus.CANCELLED.value: _l("cancelled"),
     # checks
-    "rendered": _l("rendered"), "printed": _l("printed"), "failed": _l("failed"),
+    CheckStatus.RENDERED.value: _l("rendered"), CheckStatus.PRINTED.value: _l("printed"),
+    CHECK_FAILED: _l("failed"),
     # background tasks
-    "enqueued": _l("enqueued"), "scheduled": _l("scheduled"), "executing": _l("executing"),
-    "complete": _l("complete"), "retrying": _l("retrying"), "error": _l("error"), "retried": _l("retried"),
-    "expired": _l("expired"), "revoked": _l("revoked"), "lost": _l("lost"),
+    task_status.ENQUEUED: _l("enqueued"), task_status.SCHEDULED: _l("scheduled"),
+    task_status.EXECUTING: _l("executing"), "complete": _l("complete"), task_status.RETRYING: _l("retrying"),
+    "error": _l("error"), task_status.RETRIED: _l("retried"), "expired": _l("expired"), "revoked": _l("revoked"),
+    task_status.LOST: _l("lost"),
 }
 
 # The types themselves are domain.courier_types' table; here only their names on the pages.

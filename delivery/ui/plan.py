@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from htmx_flask import make_response
 from webargs.flaskparser import use_args
 
+from delivery.domain.task_status import UNFINISHED
 from delivery.extensions import db
 from delivery.services import planning
 from delivery.services.read_models import lists, timeline
@@ -68,7 +69,7 @@ def plan_run():
 
 def _status(task_id: str, day: date):
     run = planning.run_status(db.session(), task_id)
-    done = run.status not in ("enqueued", "scheduled", "executing", "retrying")
+    done = run.status not in UNFINISHED
     response = page(
         "ui/plan_run.html", "ui/_plan_status.html", run=run, done=done, day=day, error=None
     )

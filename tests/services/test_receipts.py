@@ -183,3 +183,22 @@ def test_a_printer_of_an_unknown_type_is_invalid(session):
     with pytest.raises(Invalid, match="type must be one of kitchen, client"):
         receipts.create_printer(session, 1, "bar")
     assert session.scalars(select(Printer)).all() == []
+
+
+def test_a_failed_check_is_one_rule_in_python_and_in_sql(printers):
+    """`Check.failed`: a new check whose renders gave up; a rendered one is never failed, nor a new one
+    still retrying (an error but no `failed_at`)."""
+    from datetime import datetime
+
+    ids = receipts.create_checks(printers, copy.deepcopy(ORDER_EXAMPLE), lambda check_id: None)
+    other = receipts.create_checks(printers, {**copy.deepcopy(ORDER_EXAMPLE), "id": 99}, lambda check_id: None)
+    gave_up, retrying = (printers.get(Check, i) for i in ids)
+    rendered_gave_up, fresh = (printers.get(Check, i) for i in other)
+    gave_up.failed_at = datetime(2026, 1, 1)
+    retrying.last_error = "OSError: boom"
+    rendered_gave_up.failed_at, rendered_gave_up.status = datetime(2026, 1, 1), CheckStatus.RENDERED.value
+    printers.commit()
+    assert [c.id for c in (gave_up, retrying, rendered_gave_up, fresh) if c.failed] == [gave_up.id]
+    assert printers.scalars(select(Check.id).where(Check.failed)).all() == [gave_up.id]
+    assert printers.scalars(select(Check.id).where(~Check.failed).order_by(Check.id)).all() == sorted(
+        [retrying.id, rendered_gave_up.id, fresh.id])

@@ -14,15 +14,13 @@ from sqlalchemy.orm import Session
 
 from delivery.domain.courier_types import CourierType
 from delivery.domain.order_status import OrderStatus
-from delivery.domain.receipts import CheckStatus
+from delivery.domain.receipts import FAILED
 from delivery.models import Check, Courier, CourierDistrict, District, Order, Printer, Trip
 from delivery.services import availability
 
 # The couriers table's "state" filter: busy now (see `availability`) or not.
 FREE, BUSY = "free", "busy"
 STATES = (FREE, BUSY)
-# `failed` is no status of its own (receipts.md): a new check whose renders gave up.
-FAILED = "failed"
 SEARCH_LENGTH = 100
 
 
@@ -123,7 +121,7 @@ def checks(
     if check_type:
         query = query.where(Check.type == check_type)
     if status == FAILED:
-        query = query.where(Check.status == CheckStatus.NEW.value, Check.failed_at.is_not(None))
+        query = query.where(Check.failed)
     elif status:
         query = query.where(Check.status == status)
     return query

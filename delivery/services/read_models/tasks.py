@@ -13,11 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from delivery.domain.errors import NotFound
+from delivery.domain.task_status import FAILED, QUEUED
 from delivery.models import TaskRun
 
-QUEUED = ("enqueued", "scheduled", "retrying")
-# `lost`: still executing on a consumer that stopped beating (services/consumers.py marks it).
-FAILED = ("error", "expired", "revoked", "canceled", "timeout", "interrupted", "locked", "lost")
 
 
 @dataclass

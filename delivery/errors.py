@@ -118,12 +118,13 @@ def _http_message(error: HTTPException) -> str:
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     if messages:
-        return _flatten(messages)
+        return flatten_messages(messages)
     return data.get("message") or error.description or error.name
 
 
-def _flatten(messages: object) -> str:
-    """Turn webargs' nested {location: {field: [msgs]}} into one readable line."""
+def flatten_messages(messages: object) -> str:
+    """Turn marshmallow's (and webargs') nested {location: {field: [msgs]}} into one readable line:
+    `json.items.0.name: Missing data.; ...`."""
     parts: list[str] = []
 
     def walk(prefix: str, value: object) -> None:

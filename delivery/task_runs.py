@@ -27,7 +27,7 @@ from delivery.models import TaskRun
 from delivery.queue import app_context, huey, task_name
 from delivery.services.clock import utcnow
 from delivery.services.consumers import consumer_id
-from delivery.services.jobs import QUEUE_DOWN
+from delivery.services.jobs import queueing
 from delivery.services.read_models.tasks import get_run
 from delivery.services.tx import write_transaction
 
@@ -126,9 +126,10 @@ def retry(session: Session, task_id: str) -> str:
     with write_transaction(session):
         session.execute(update(TaskRun).where(TaskRun.id == run_id).values(status=RETRIED))
     try:
-        huey.enqueue(task)
-    except Exception as error:  # Redis down: the run stays failed, to retry once it is back
+        with queueing():
+            huey.enqueue(task)
+    except Unavailable:  # Redis down: the run stays failed, to retry once it is back
         with write_transaction(session):
             session.execute(update(TaskRun).where(TaskRun.id == run_id).values(status=previous))
-        raise Unavailable(QUEUE_DOWN) from error
+        raise
     return task.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from delivery.domain.errors import Conflict, DomainError, Invalid, NotFound, Unauthorized, Unavailable
-from delivery.errors import status_of
+from delivery.errors import flatten_messages, status_of
 
 
 @pytest.mark.parametrize(
@@ -15,3 +15,10 @@ from delivery.errors import status_of
 def test_each_kind_has_its_status(error, status):
     assert status_of(error) == status
 
+
+
+def test_nested_validation_messages_flatten_to_one_line():
+    """One spelling for the API's 400 texts and the file import's row errors."""
+    messages = {"json": {"items": {0: {"name": ["Missing data.", "Twice."]}}, "id": "Not an integer."}}
+    assert flatten_messages(messages) == "json.items.0.name: Missing data. Twice.; json.id: Not an integer."
+    assert flatten_messages({}) == ""

@@ -13,6 +13,7 @@ import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, pre_load, validate, validates_schema
 
+from delivery.api.fields import Parsed
 from delivery.domain.courier_types import COURIER_TYPES
 from delivery.domain.intervals import is_interval
 from delivery.domain.lavka_time import format_instant, parse_date, parse_instant
@@ -75,19 +76,7 @@ def intervals() -> fields.List:
                        required=True, validate=validate.Length(min=1))
 
 
-class _Parsed:
-    """A field read by one of the domain's parsers (`parse`): its ValueError is the field's error."""
-
-    parse: staticmethod
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return self.parse(value)
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
-
-
-class Instant(_Parsed, fields.Field):
+class Instant(Parsed, fields.Field):
     """RFC 3339 `complete_time`, loaded as (naive UTC datetime, fraction digits)."""
 
     parse = staticmethod(parse_instant)
@@ -131,7 +120,7 @@ class GetCourierMetaInfoResponse(CourierDto):
     earnings = fields.Integer(metadata={"format": "int32"})
 
 
-class LavkaDate(_Parsed, fields.Date):
+class LavkaDate(Parsed, fields.Date):
     """A strict `YYYY-MM-DD` date (lavka.md): no compact form, no time, no one-digit month."""
 
     parse = staticmethod(parse_date)

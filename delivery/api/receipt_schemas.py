@@ -5,42 +5,31 @@ see `delivery.domain.receipts` for which fields are required and why.
 """
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
+from delivery.api.fields import Parsed
 from delivery.domain import receipts as rules
 
 
-class _Parsed(fields.Field):
-    """A field whose value a domain parser checks and normalises (its ValueError becomes a 400)."""
-
-    parser = staticmethod(lambda value: value)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return self.parser(value)
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+class OrderId(Parsed, fields.Field):
+    parse = staticmethod(rules.parse_order_id)
 
 
-class OrderId(_Parsed):
-    parser = staticmethod(rules.parse_order_id)
+class PointId(Parsed, fields.Field):
+    parse = staticmethod(rules.parse_point_id)
 
 
-class PointId(_Parsed):
-    parser = staticmethod(rules.parse_point_id)
+class Phone(Parsed, fields.Field):
+    parse = staticmethod(rules.parse_phone)
 
 
-class Phone(_Parsed):
-    parser = staticmethod(rules.parse_phone)
+class Amount(Parsed, fields.Field):
+    parse = staticmethod(rules.parse_amount)
 
 
-class Amount(_Parsed):
-    parser = staticmethod(rules.parse_amount)
-
-
-class Quantity(_Parsed):
+class Quantity(Parsed, fields.Field):
     @staticmethod
-    def parser(value):
+    def parse(value):
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10**9:
             raise ValueError("Must be an integer between 1 and 1000000000.")
         return value

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # ASCII digits only, and fullmatch: `$` alone would also accept a trailing newline.
 INTERVAL_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)", re.ASCII)
@@ -30,6 +31,18 @@ def is_interval(text: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def valid_spans(intervals: Iterable[object]) -> tuple[Interval, ...]:
+    """The intervals that parse, as (start, end) minutes; any other is skipped: hours stored in another
+    spelling (older data, another door) are no hours to plan or draw, rather than an error."""
+    spans = []
+    for text in intervals:
+        try:
+            spans.append(parse_interval(text))  # type: ignore[arg-type]
+        except ValueError:
+            continue
+    return tuple(spans)
 
 
 def format_minute(minute: int) -> str:

@@ -3,11 +3,15 @@
 The tasks (delivery/tasks.py) call services, so services never import them: the factory wires the
 tasks module in with `wire`, and a service queues through `queued()`, e.g.
 `jobs.queued().render_check(check_id)`. A task called returns Huey's result (its id), or raises when
-the broker cannot be reached.
+the broker cannot be reached: queue inside `with jobs.queueing():` to say so as `Unavailable`.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
+
+from delivery.domain.errors import Unavailable
 
 # What a use case says when the broker cannot be reached to queue its task (`Unavailable`).
 QUEUE_DOWN = "The task queue cannot be reached; try again in a moment."
@@ -37,3 +41,13 @@ def queued() -> Jobs:
     if _jobs is None:
         raise RuntimeError("no background tasks wired: create_app() wires them")
     return _jobs
+
+
+@contextmanager
+def queueing() -> Iterator[None]:
+    """Queue work inside: a broker that cannot be reached (any error) becomes `Unavailable(QUEUE_DOWN)`,
+    which the pages and APIs show as a 503 rather than a 500."""
+    try:
+        yield
+    except Exception as error:
+        raise Unavailable(QUEUE_DOWN) from error

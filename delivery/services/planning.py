@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
-from delivery.domain.errors import Invalid, Unavailable
-from delivery.domain.intervals import parse_interval
+from delivery.domain.errors import Invalid
+from delivery.domain.intervals import valid_spans
 from delivery.domain.order_status import OrderStatus
 from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, plan, validate
 from delivery.models import Courier, Order, TaskRun, Trip
@@ -39,16 +39,6 @@ PLANNING_LOCK_KEY = 0x6C61766B61
 
 NEW = OrderStatus.NEW.value
 ASSIGNED = OrderStatus.ASSIGNED.value
-
-
-def _spans(intervals: Iterable[str]) -> tuple[tuple[int, int], ...]:
-    out = []
-    for interval in intervals:
-        try:
-            out.append(parse_interval(interval))
-        except ValueError:  # hours stored by another door in another spelling: not plannable
-            continue
-    return tuple(out)
 
 
 _O = Order.__table__.c
@@ -93,7 +83,7 @@ def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> di
             busy[courier_id].append((start, end))
 
         courier_in = [
-            CourierIn(c["courier_id"], c["courier_type"], tuple(c["regions"]), _spans(c["working_hours"]),
+            CourierIn(c["courier_id"], c["courier_type"], tuple(c["regions"]), valid_spans(c["working_hours"]),
                       tuple(busy[c["courier_id"]]))
             for c in couriers
         ]
@@ -101,7 +91,7 @@ def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> di
         order_in = [
             OrderIn(o.id, o.weight, o.district_id, spans, o.cost)
             for o in open_orders
-            if (spans := _spans(o.delivery_hours))
+            if (spans := valid_spans(o.delivery_hours))
         ]
         trips = plan(courier_in, order_in, time_limit=time_limit) if courier_in and order_in else []
         problems = validate(courier_in, order_in, trips)
@@ -225,10 +215,8 @@ def start_run(session: Session, day: date) -> str:
     # End this request's read transaction first: the run's record is written on the monitor's own
     # connection, and an older SQLite snapshot would not show it to the status read that follows.
     session.commit()
-    try:
+    with jobs.queueing():
         result = jobs.queued().plan_day(day.isoformat())
-    except Exception as error:  # Redis down: say so, rather than a 500
-        raise Unavailable(jobs.QUEUE_DOWN) from error
     return result.id if result is not None else ""
 
 

@@ -247,10 +247,8 @@ def rerender(session: Session, check_id: int) -> None:
     what the checks page and `flask checks requeue --check-id` do. `NotFound` for an unknown check,
     `Unavailable` while the broker cannot be reached."""
     get_check(session, check_id)
-    try:
+    with jobs.queueing():
         jobs.queued().render_check(check_id, force=True)
-    except Exception as error:  # Redis down: say so, rather than a 500
-        raise Unavailable(jobs.QUEUE_DOWN) from error
 
 
 # --- Printers --------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from delivery import jsontext
 from delivery.domain.courier_types import COURIER_TYPES
 from delivery.domain.errors import DomainError
 from delivery.domain.intervals import INTERVAL_RE, is_interval
+from delivery.errors import flatten_messages
 from delivery.models import District
 from delivery.services import couriers, orders
 
@@ -182,7 +183,7 @@ def _creator(kind: str) -> Callable[[Session, dict], int]:
         try:
             loaded = schema.load(item)
         except ValidationError as error:
-            raise ValueError(_flatten(error.messages)) from error
+            raise ValueError(flatten_messages(error.messages)) from error
         _refuse_unknown_districts(session, loaded["regions"])
         if kind == "couriers":
             return couriers.create_couriers(session, [loaded])[0]["courier_id"]
@@ -200,11 +201,3 @@ def _refuse_unknown_districts(session: Session, regions: int | list[int]) -> Non
     missing = sorted(wanted - set(session.scalars(select(District.id).where(District.id.in_(wanted)))))
     if missing:
         raise ValueError(f"district {', '.join(map(str, missing))} does not exist: create it first")
-
-
-def _flatten(messages: object, prefix: str = "") -> str:
-    if isinstance(messages, dict):
-        return "; ".join(_flatten(v, f"{prefix}{k}" if not prefix else f"{prefix}.{k}") for k, v in messages.items())
-    if isinstance(messages, list):
-        return f"{prefix}: " + " ".join(str(m) for m in messages)
-    return f"{prefix}: {messages}"

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from delivery.domain.intervals import parse_interval
+from delivery.domain.intervals import valid_spans
 from delivery.domain.order_status import OrderStatus
 from delivery.domain.unplanned import NO_CAPACITY, Reason, why_unplanned
 from delivery.models import Courier, Order, Trip
@@ -64,16 +64,6 @@ class Timeline:
         return round(100 * (minute - self.axis_start) / (self.axis_end - self.axis_start), 3)
 
 
-def _spans(hours: list[str]) -> list[tuple[int, int]]:
-    spans = []
-    for text in hours:
-        try:
-            spans.append(parse_interval(text))
-        except ValueError:  # stored data predating validation: skip rather than fail the page
-            continue
-    return spans
-
-
 def timeline(session: Session, day: date) -> Timeline:
     """Every courier with hours or trips that day, its trips as bars, and the waiting orders explained."""
     couriers = list(session.scalars(select(Courier).order_by(Courier.id)))
@@ -82,7 +72,7 @@ def timeline(session: Session, day: date) -> Timeline:
     for trip in trips:
         by_courier.setdefault(trip.courier_id, []).append(trip)
     shown = [c for c in couriers if c.working_hours or c.id in by_courier]
-    edges = [m for c in shown for span in _spans(c.working_hours) for m in span]
+    edges = [m for c in shown for span in valid_spans(c.working_hours) for m in span]
     edges += [m for t in trips for m in (t.start_minute, t.end_minute)]
     axis_start = (min(edges) // 60) * 60 if edges else DEFAULT_AXIS[0]
     axis_end = -(-max(edges) // 60) * 60 if edges else DEFAULT_AXIS[1]
@@ -95,13 +85,13 @@ def timeline(session: Session, day: date) -> Timeline:
 
     for courier in shown:
         row = Row(courier=courier)
-        row.shifts = [bar(s, e) for s, e in _spans(courier.working_hours)]
+        row.shifts = [bar(s, e) for s, e in valid_spans(courier.working_hours)]
         row.trips = [bar(t.start_minute, t.end_minute, t) for t in by_courier.get(courier.id, [])]
         result.rows.append(row)
-    profiles = [(c.type, c.region_ids, _spans(c.working_hours)) for c in couriers]
+    profiles = [(c.type, c.region_ids, valid_spans(c.working_hours)) for c in couriers]
     waiting = session.scalars(select(Order).where(Order.status == OrderStatus.NEW.value).order_by(Order.id))
     result.unplanned = [
-        (o, _pending_or(why_unplanned(o.weight, o.district_id, _spans(o.delivery_hours), profiles), trips))
+        (o, _pending_or(why_unplanned(o.weight, o.district_id, valid_spans(o.delivery_hours), profiles), trips))
         for o in waiting
     ]
     return result

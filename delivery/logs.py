@@ -25,7 +25,6 @@ access = logging.getLogger("delivery.access")
 _SANE_ID = re.compile(r"[\x21-\x7e]{1,128}")
 _task = threading.local()  # the consumer's worker threads: the id of the task each one runs
 _PLAIN = "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"
-_EVENT_FIELDS = ("method", "path", "status", "duration_ms")
 
 
 def request_id() -> str:

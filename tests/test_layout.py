@@ -175,7 +175,8 @@ def test_the_import_audit_sees_a_write_and_a_connection(tmp_path):
 
 
 # --- No function nothing calls -------------------------------------------------------------------------
-# A name defined in delivery/ (module level, or a method) must be used somewhere the app's code lives.
+# A name defined in delivery/ (a module-level function, class or constant, or a method) must be used
+# somewhere the app's code lives: by name in code, or in a template (Jinja calls functions by name).
 # Called by a framework, so not dead: decorated entry points (routes, tasks, CLI commands, hooks),
 # methods overriding a base class's (Flask-Admin, Marshmallow, Huey, Flask-Login), dunder methods.
 USED_FROM = [ROOT / "wsgi.py", ROOT / "gunicorn.conf.py", *sorted((ROOT / "migrations").rglob("*.py"))]
@@ -193,8 +194,19 @@ def _decorator_name(node: ast.expr) -> str:
     return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
 
 
+def _assigned(node: ast.stmt) -> list[str]:
+    """The names a module-level assignment defines (`A = ...`, `A: int = ...`, `A, B = ...`)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    names = []
+    for target in targets:
+        elements = target.elts if isinstance(target, ast.Tuple) else [target]
+        names += [element.id for element in elements if isinstance(element, ast.Name)]
+    return [name for name in names if not (name.startswith("__") and name.endswith("__"))]  # __all__
+
+
 def definitions(module: str, tree: ast.Module) -> list[tuple[str, str, str | None, bool]]:
-    """(module, name, class or None, registered by a decorator) for each module-level def and method."""
+    """(module, name, class or None, registered by a decorator) for each module-level def, class and
+    constant, and each method."""
     found = []
 
     def registered(node) -> bool:
@@ -203,26 +215,38 @@ def definitions(module: str, tree: ast.Module) -> list[tuple[str, str, str | Non
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             found.append((module, node.name, None, registered(node)))
+        found += [(module, name, None, False) for name in _assigned(node)]
         if isinstance(node, ast.ClassDef):
             found += [(module, item.name, node.name, registered(item)) for item in node.body
                       if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
     return found
 
 
+# A string that is a name, dotted or not, names something: getattr(obj, "name"), an endpoint
+# ("ui.plan_status"), a relationship's target ("Order.planned_minute"), `__all__`. Prose does not.
+_NAME_STRING = re.compile(r"[A-Za-z_]\w*(?:[.:][A-Za-z_]\w*)*")
+
+
 def references(text: str, python: bool = True) -> set[str]:
-    """Every name a file uses: names, attributes, imported names, and words in strings and templates."""
+    """Every name a file uses: names read (not the ones assigned), attributes, imported names, strings
+    that are names, and every word of a template. Docstrings, comments and prose strings use nothing."""
     if not python:
         return set(re.findall(r"[A-Za-z_]\w*", text))
+    tree = ast.parse(text)
+    # A bare string statement (a docstring, or a string used as a comment) is no use of anything.
+    prose = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)
+             and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
     names = set()
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Name):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
             names.add(node.attr)
         elif isinstance(node, ast.alias):
             names.add(node.name.rpartition(".")[2])
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            names |= set(re.findall(r"[A-Za-z_]\w*", node.value))  # getattr, endpoint names, Jinja
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in prose
+              and _NAME_STRING.fullmatch(node.value)):
+            names |= set(re.findall(r"[A-Za-z_]\w*", node.value))
     return names
 
 
@@ -255,9 +279,15 @@ def test_no_function_in_delivery_that_nothing_calls():
 
 def test_the_dead_code_check_finds_a_function_nothing_calls():
     source = ast.parse(
+        '"""Docstrings and prose name dead, unused, UNUSED and Model: no use of them."""\n'
         "import click\n"
-        "def used(): return 1\n"
-        "def dead(): return used()\n"
+        "USED, UNUSED = 1, 2\n"
+        "NAMED: int = 3\n"
+        "__all__ = ['used']\n"
+        "def used(): return USED\n"
+        "def dead():\n"
+        "    'Calls used; dead, UNUSED and Model are only named here.'\n"
+        "    return used(), getattr(click, 'NAMED'), 'a message about Model and unused'\n"
         "@click.command()\n"
         "def command(): pass\n"
         "class Model:\n"
@@ -265,9 +295,9 @@ def test_the_dead_code_check_finds_a_function_nothing_calls():
         "    def overrides(self): pass\n"
         "    def unused(self): pass\n"
     )
-    found = unreferenced(definitions("example", source), references(ast.unparse(source)) - {"dead"},
+    found = unreferenced(definitions("example", source), references(ast.unparse(source)),
                          overrides=lambda module, cls, name: name == "overrides")
-    assert found == ["example:dead", "example:Model", "example:Model.unused"]
+    assert found == ["example:UNUSED", "example:dead", "example:Model", "example:Model.unused"]
 
 
 def test_test_modules_import_helpers_only_from_tests_helpers():

@@ -52,9 +52,8 @@ class Order(db.Model):
         CheckConstraint("weight > 0", name="weight_positive"),
         CheckConstraint("cost >= 0", name="cost_not_negative"),
         CheckConstraint(f"status IN {WITHOUT_COURIER!r} OR courier_id IS NOT NULL", name="courier_when_taken"),
-        CheckConstraint(
-            f"(status = '{OrderStatus.COMPLETED.value}') = (completed_at IS NOT NULL)", name="completed_at_iff_completed"
-        ),
+        CheckConstraint(f"(status = '{OrderStatus.COMPLETED.value}') = (completed_at IS NOT NULL)",
+                        name="completed_at_iff_completed"),
         # A live-dispatched courier carries at most one active order, whatever the code above does.
         Index(
             "uq_orders_one_live_per_courier",

@@ -28,7 +28,8 @@ def couriers(session):
         session.add_all(made)
         session.flush()
         busy, _, other = made
-        for minutes, completed in ((10, DAY_ONE), (20, DAY_ONE + timedelta(hours=1)), (30, DAY_ONE + timedelta(days=1))):
+        done = ((10, DAY_ONE), (20, DAY_ONE + timedelta(hours=1)), (30, DAY_ONE + timedelta(days=1)))
+        for minutes, completed in done:
             session.add(_completed(busy.id, completed - timedelta(minutes=minutes), completed))
         session.add(Order(district_id=1, status=OrderStatus.ASSIGNED.value, courier_id=busy.id, assigned_at=DAY_ONE))
         session.add(_completed(other.id, DAY_ONE, DAY_ONE + timedelta(minutes=5)))

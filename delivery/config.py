@@ -16,7 +16,8 @@ from flask import Config
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
-# The settings a deployer may set by environment variable (all documented in the README).
+# The settings a deployer may set by environment variable (all documented in the README). Not Flask's
+# Config.from_prefixed_env: it reads only names with a prefix (FLASK_...), and these have none.
 ENV_SETTINGS = (
     "DATABASE_URL",
     "REDIS_URL",
@@ -24,6 +25,7 @@ ENV_SETTINGS = (
     "PORT",
     "RATE_LIMIT",
     "LAVKA_STRICT_COMPLETE",
+    "PLAN_TIME_LIMIT",
     "RATE_LIMIT_PREFIX",
     "MEDIA_ROOT",
     "WKHTMLTOPDF",
@@ -48,7 +50,11 @@ ENV_SETTINGS = (
 )
 
 # Settings read as numbers of seconds (floats, so tests can make them short) or counts.
-_SECONDS = ("HEARTBEAT_SECONDS", "CHECK_LEASE_SECONDS", "CHECK_REQUEUE_SECONDS", "CONSUMER_SILENCE_SECONDS")
+_SECONDS = ("HEARTBEAT_SECONDS", "CHECK_LEASE_SECONDS", "CHECK_REQUEUE_SECONDS", "CONSUMER_SILENCE_SECONDS",
+            "PLAN_TIME_LIMIT")
+
+# RATE_LIMIT's value for no limit on the Lavka endpoints (any case, spaces around: read once here).
+RATE_LIMIT_OFF = "off"
 
 # Shortest SECRET_KEY accepted, and how to make one (said in the refusal).
 SECRET_KEY_MIN_LENGTH = 32
@@ -82,6 +88,8 @@ def _defaults() -> dict[str, Any]:
         "TRUSTED_PROXIES": 0,
         "RATE_LIMIT": "10/second",
         "LAVKA_STRICT_COMPLETE": True,
+        # Seconds a day's planning (POST /orders/assign, the plan page's run) may search for a better plan.
+        "PLAN_TIME_LIMIT": 1.0,
         "MEDIA_ROOT": str(ROOT / "media"),
         "WKHTMLTOPDF": "",
         # Each consumer beats this often: it renews its render leases and queues lost checks again.
@@ -122,6 +130,8 @@ def _coerce(key: str, value: Any) -> Any:
         return _flag(value)
     if key == "HTTPS" and value is not None:
         return _flag(value)
+    if key == "RATE_LIMIT" and str(value).strip().lower() == RATE_LIMIT_OFF:
+        return RATE_LIMIT_OFF
     return value
 
 

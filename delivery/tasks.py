@@ -47,7 +47,8 @@ def refresh_all_courier_stats_task() -> None:
 def plan_day(day_iso: str) -> None:
     """Plan every waiting order for the day through the Lavka planning service (the plan page's run)."""
     with app_context():
-        planning.assign_orders(db.session(), date.fromisoformat(day_iso))
+        planning.assign_orders(db.session(), date.fromisoformat(day_iso),
+                               time_limit=current_app.config["PLAN_TIME_LIMIT"])
 
 
 # --- Receipts (receipts.md) ------------------------------------------------------------------------

@@ -24,3 +24,16 @@ def test_no_instance_file_is_the_defaults_and_environment(tmp_path, monkeypatch)
     monkeypatch.setenv("CHECK_MAX_ATTEMPTS", "7")
     settings = load_settings({"SECRET_KEY": KEY}, instance=tmp_path)
     assert settings["CHECK_MAX_ATTEMPTS"] == 7 and settings["RATE_LIMIT"] == "10/second"
+
+
+def test_the_plan_time_limit_has_its_default_and_is_read_as_seconds(tmp_path, monkeypatch):
+    assert load_settings({"SECRET_KEY": KEY}, instance=tmp_path)["PLAN_TIME_LIMIT"] == 1.0
+    monkeypatch.setenv("PLAN_TIME_LIMIT", "0.25")
+    assert load_settings({"SECRET_KEY": KEY}, instance=tmp_path)["PLAN_TIME_LIMIT"] == 0.25
+
+
+def test_any_spelling_of_rate_limit_off_is_read_once_as_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("RATE_LIMIT", " Off ")
+    assert load_settings({"SECRET_KEY": KEY}, instance=tmp_path)["RATE_LIMIT"] == "off"
+    kept = load_settings({"SECRET_KEY": KEY, "RATE_LIMIT": "3/second"}, instance=tmp_path)
+    assert kept["RATE_LIMIT"] == "3/second"

@@ -4,14 +4,13 @@
 - Path ids go through the `lavka_id` converter, which matches any segment (so `/couriers/foo` reaches
   the view and gets a 400, not a routing 404) and is documented as the spec's int64.
 - The rate limit is one budget per (method, route template) shared by every client (the limiter's
-  key function is global); the budget is read from `RATE_LIMIT` on each request.
+  key function is global); the budget is `RATE_LIMIT` (settings turn any spelling of `off` into one).
 """
 from __future__ import annotations
 
 import math
 import re
 import time
-from datetime import datetime, timezone
 
 from flask import Flask, Response, current_app
 from flask_limiter import RequestLimit
@@ -20,7 +19,7 @@ from werkzeug.routing import BaseConverter
 
 from delivery.api import lavka_schemas as s
 from delivery.api.blueprint import Blueprint
-from delivery.domain.lavka_time import parse_date
+from delivery.config import RATE_LIMIT_OFF
 from delivery.errors import ApiError
 from delivery.extensions import limiter
 
@@ -53,18 +52,9 @@ def parse_id(raw: str) -> int:
     return value
 
 
-def date_arg(raw: str | None):
-    """Parse a `YYYY-MM-DD` query value (today UTC when absent), or raise a 400."""
-    if raw is None:
-        return datetime.now(timezone.utc).date()
-    try:
-        return parse_date(raw)
-    except ValueError as error:
-        raise ApiError(400, str(error)) from error
-
-
 def _rate_limit_off() -> bool:
-    return str(current_app.config["RATE_LIMIT"]).strip().lower() == "off"
+    # A callable, as Flask-Limiter wants: the blueprints exist before any app and its settings.
+    return current_app.config["RATE_LIMIT"] == RATE_LIMIT_OFF
 
 
 def _rate_limit_value() -> str:

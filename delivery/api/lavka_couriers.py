@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from flask import Response, jsonify, request, stream_with_context
+from flask import Response, jsonify, stream_with_context
 from flask.views import MethodView
 
 from delivery.api import lavka_schemas as s
-from delivery.api.lavka_base import date_arg, lavka_blueprint, parse_id
+from delivery.api.lavka_base import lavka_blueprint, parse_id
 from delivery.extensions import db
 from delivery.services import couriers, planning
 
@@ -81,22 +81,11 @@ class CourierMetaInfo(MethodView):
         return couriers.meta_info(db.session(), parse_id(courier_id), window["start"], window["end"])
 
 
-ASSIGNMENT_PARAMS = [
-    {"name": "date", "in": "query", "required": False, "description": "Plan date, today (UTC) by default",
-     "schema": {"type": "string", "format": "date"}},
-    {"name": "courier_id", "in": "query", "required": False, "description": "Only this courier",
-     "schema": {"type": "integer"}},
-]
-
-
 @blp.route("/couriers/assignments")
 class CourierAssignments(MethodView):
-    @blp.doc(parameters=ASSIGNMENT_PARAMS)
+    @blp.arguments(s.AssignmentsQuery(), location="query", error_status_code=400)
     @blp.response(200, s.OrderAssignResponse, description="ok")
     @blp.errors(400)
-    def get(self):
+    def get(self, query):
         """Show the trips planned for a date, of every courier or of one."""
-        day = date_arg(request.args.get("date"))
-        raw_courier = request.args.get("courier_id")
-        courier = None if raw_courier is None else parse_id(raw_courier)
-        return planning.assignments(db.session(), day, courier)
+        return planning.assignments(db.session(), query["date"], query.get("courier_id"))

@@ -1,11 +1,11 @@
 """Lavka orders at the contract's root paths: `/orders`, `/orders/{id}`, `/orders/complete`."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 
 from delivery.api import lavka_schemas as s
-from delivery.api.lavka_base import date_arg, lavka_blueprint, parse_id
+from delivery.api.lavka_base import lavka_blueprint, parse_id
 from delivery.extensions import db
 from delivery.services import orders, planning
 from delivery.services.orders import Completion
@@ -56,13 +56,10 @@ class CompleteOrders(MethodView):
 
 @blp.route("/orders/assign")
 class AssignOrders(MethodView):
-    @blp.doc(parameters=[{"name": "date", "in": "query", "required": False,
-                          "description": "Plan date, today (UTC) by default",
-                          "schema": {"type": "string", "format": "date"}}])
+    @blp.arguments(s.AssignQuery(), location="query", error_status_code=400)
     @blp.response(201, s.OrderAssignResponse(many=True), description="Created")
     @blp.errors(400)
-    def post(self):
+    def post(self, query):
         """Plan every open order into courier trips for a date."""
-        day = date_arg(request.args.get("date"))
-        return [planning.assign_orders(
-            db.session(), day, time_limit=current_app.config.get("PLAN_TIME_LIMIT", 1.0))]
+        limit = current_app.config["PLAN_TIME_LIMIT"]
+        return [planning.assign_orders(db.session(), query["date"], time_limit=limit)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from datetime import date, datetime, timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, pre_load, validate, validates_schema
 
@@ -116,8 +117,11 @@ class GetCouriersResponse(Schema):
 
 
 class GetCourierMetaInfoResponse(CourierDto):
-    rating = fields.Integer(metadata={"format": "int32"})
-    earnings = fields.Integer(metadata={"format": "int32"})
+    """Dumps the service's MetaInfo: the figures are left out when it has none (an idle courier), as
+    the contract says; the dotted attributes then find nothing."""
+
+    rating = fields.Integer(attribute="figures.rating", metadata={"format": "int32"})
+    earnings = fields.Integer(attribute="figures.earnings", metadata={"format": "int32"})
 
 
 class LavkaDate(Parsed, fields.Date):
@@ -171,6 +175,23 @@ class PageQuery(StrictSchema):
                          metadata={"format": "int32"})
     offset = QueryInteger(load_default=0, validate=validate.Range(min=0, max=INT32_MAX),
                           metadata={"format": "int32"})
+
+
+def _today_utc() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+class AssignQuery(StrictSchema):
+    """`date` of POST /orders/assign: the day to plan, today (UTC) when absent; a bad one is a 400."""
+
+    date = LavkaDate(load_default=_today_utc, metadata={"description": "Plan date, today (UTC) by default"})
+
+
+class AssignmentsQuery(AssignQuery):
+    """`date` and `courier_id` of GET /couriers/assignments (every courier when no id is given)."""
+
+    courier_id = QueryInteger(validate=validate.Range(min=1, max=INT64_MAX),
+                              metadata={"description": "Only this courier"})
 
 
 # --- Orders ---------------------------------------------------------------------------------
@@ -232,15 +253,21 @@ class NotFoundResponse(Schema):
 
 
 class GroupOrders(Schema):
-    group_order_id = fields.Integer(required=True, metadata={"format": "int64"})
+    """Dumps the planning service's TripOrders: a trip is a group of orders."""
+
+    group_order_id = fields.Integer(required=True, attribute="trip_id", metadata={"format": "int64"})
     orders = fields.List(fields.Nested(OrderDto), required=True)
 
 
 class CouriersGroupOrders(Schema):
+    """Dumps the planning service's CourierTrips."""
+
     courier_id = fields.Integer(required=True, metadata={"format": "int64"})
-    orders = fields.List(fields.Nested(GroupOrders), required=True)
+    orders = fields.List(fields.Nested(GroupOrders), required=True, attribute="trips")
 
 
 class OrderAssignResponse(Schema):
-    date = fields.String(required=True, metadata={"format": "date"})
+    """Dumps the planning service's DayPlan."""
+
+    date = fields.Date(required=True)
     couriers = fields.List(fields.Nested(CouriersGroupOrders), required=True)

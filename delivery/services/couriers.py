@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from delivery.domain.courier_types import COURIER_TYPES, CourierType
-from delivery.domain.earnings import meta_figures
+from delivery.domain.earnings import MetaFigures, meta_figures
 from delivery.domain.errors import Invalid, NotFound
 from delivery.domain.intervals import parse_interval
 from delivery.domain.lavka_time import midnight
@@ -258,8 +258,8 @@ def iter_couriers(session: Session, offset: int, limit: int) -> Iterator[list[di
             yield chunk
 
 
-def earnings(session: Session, courier_id: int, courier_type: str, start: date, end: date) -> dict[str, int]:
-    """`earnings` and `rating` over [start, end) (lavka.md, Meta-info); empty when nothing was completed."""
+def earnings(session: Session, courier_id: int, courier_type: str, start: date, end: date) -> MetaFigures | None:
+    """Earnings and rating over [start, end) (lavka.md, Meta-info); None when nothing was completed."""
     count, cost_sum = session.execute(
         select(func.count(Order.id), func.coalesce(func.sum(Order.cost), 0)).where(
             Order.courier_id == courier_id,
@@ -271,10 +271,21 @@ def earnings(session: Session, courier_id: int, courier_type: str, start: date, 
     return meta_figures(courier_type, count, int(cost_sum), (end - start).days)
 
 
-def meta_info(session: Session, courier_id: int, start: date, end: date) -> dict[str, Any]:
-    """The courier's CourierDto with earnings and rating over [start, end) (absent if idle)."""
+@dataclass(frozen=True)
+class MetaInfo:
+    """The Lavka meta-info: the courier's CourierDto fields and its figures (None when idle)."""
+
+    courier_id: int
+    courier_type: str
+    regions: list[int]
+    working_hours: list[str]
+    figures: MetaFigures | None
+
+
+def meta_info(session: Session, courier_id: int, start: date, end: date) -> MetaInfo:
+    """The courier with its earnings and rating over [start, end); NotFound for an unknown courier."""
     courier = read_courier(session, courier_id)
-    return {**courier, **earnings(session, courier_id, courier["courier_type"], start, end)}
+    return MetaInfo(**courier, figures=earnings(session, courier_id, courier["courier_type"], start, end))
 
 
 def trips_on(session: Session, courier_id: int, day: date) -> list[Trip]:

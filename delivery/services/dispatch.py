@@ -94,7 +94,7 @@ taken AS (
     RETURNING couriers.uuid
 )
 SELECT (SELECT id FROM district) AS district_id, (SELECT id FROM picked) AS courier_id,
-       (SELECT uuid FROM taken) AS courier_uuid
+       (SELECT uuid FROM taken) AS courier_uuid, (SELECT id FROM new_order) AS order_id
 """
 
 
@@ -103,7 +103,7 @@ def _dispatch_statement(skip: str):
         text(_DISPATCH_SQL.format(skip=skip))
         .bindparams(bindparam("uuid", type_=Uuid), bindparam("tried", type_=ARRAY(BigInteger)),
                     bindparam("delivery_hours", type_=JSON))
-        .columns(district_id=Integer, courier_id=BigInteger, courier_uuid=Uuid)
+        .columns(district_id=Integer, courier_id=BigInteger, courier_uuid=Uuid, order_id=BigInteger)
     )
 
 
@@ -116,51 +116,72 @@ _DISPATCH_SKIP_LOCKED = _dispatch_statement("SKIP LOCKED")
 _DISPATCH_WAIT = _dispatch_statement("")
 
 
-def dispatch_order(
-    session: Session, name: str, district: str, details: dict[str, Any] | None = None
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Dispatched:
+    """What one dispatch did: the district's id (None: no courier names it) and, when a courier took the
+    order, the new order's and the courier's ids and uuids (None otherwise: nothing was stored)."""
+
+    district_id: int | None
+    order_id: int | None = None
+    order_uuid: uuid.UUID | None = None
+    courier_id: int | None = None
+    courier_uuid: uuid.UUID | None = None
+
+    @property
+    def taken(self) -> bool:
+        return self.courier_uuid is not None
+
+
+def dispatch_order(session: Session, name: str, district: str) -> dict[str, Any]:
     """Store the order assigned to the free courier of its district; Conflict and nothing stored if none.
 
-    `details` (weight, cost, delivery_hours, address) come from the orders page; the API leaves the
-    defaults (dispatch.md: a dispatch order weighs 1, costs 0, has no hours). The answer is the API's
-    body as it is, uuids of the order and the courier: this is the hot path measured in bench/ (no ORM
-    object is loaded back for a schema to dump).
+    The API's dispatch (dispatch.md: a dispatch order weighs 1, costs 0, has no hours). The answer is the
+    API's body as it is, uuids of the order and the courier: this is the hot path measured in bench/ (no
+    ORM object is loaded back for a schema to dump).
     """
-    values = {**ORDER_DEFAULTS, **(details or {})}
+    done = _dispatch(session, name, district, ORDER_DEFAULTS)
+    if not done.taken:
+        raise no_free_courier(district)
+    return {"order_id": done.order_uuid, "courier_id": done.courier_uuid}
+
+
+def _dispatch(session: Session, name: str, district: str, values: dict[str, Any]) -> Dispatched:
+    """Store the order assigned to the free courier of its district, if there is one (see Dispatched)."""
     engine = autocommit_engine(session)
     if engine is None:
         return _dispatch_sqlite(session, name, district, values)
     tried: list[int] = []
     statements = [_DISPATCH_SKIP_LOCKED, _DISPATCH_WAIT]
+    district_id = None
     with engine.connect() as connection:
         while statements:  # ends: each pass drops a statement or excludes one more courier
             order_uuid = uuid.uuid4()
-            district_id, courier_id, courier_uuid = connection.execute(statements[0], {
+            district_id, courier_id, courier_uuid, order_id = connection.execute(statements[0], {
                 "district": district, "name": name, "uuid": order_uuid, "now": utcnow(), "tried": tried,
                 **values,
             }).one()
             if district_id is None:
                 break  # nobody serves a district no courier named
             if courier_uuid is not None:
-                return {"order_id": order_uuid, "courier_id": courier_uuid}
+                return Dispatched(district_id, order_id, order_uuid, courier_id, courier_uuid)
             if courier_id is None:
                 statements.pop(0)
             else:
                 log.info("courier %s was taken meanwhile; trying the next one", courier_id)
                 tried.append(courier_id)
-    raise no_free_courier(district)
+    return Dispatched(district_id)
 
 
-def _dispatch_sqlite(session: Session, name: str, district: str, values: dict[str, Any]) -> dict[str, Any]:
+def _dispatch_sqlite(session: Session, name: str, district: str, values: dict[str, Any]) -> Dispatched:
     # BEGIN IMMEDIATE (write_transaction) serialises the writers: no rival can take the courier
     # between the pick and the update.
     with write_transaction(session):
         district_id = session.scalar(select(District.id).where(District.name == district))
         if district_id is None:
-            raise no_free_courier(district)
+            return Dispatched(None)
         picked = session.execute(_free_courier_query(district_id).order_by(*LONGEST_FREE)).first()
         if picked is None:
-            raise no_free_courier(district)
+            return Dispatched(district_id)
         courier_id, courier_uuid = picked
         order_uuid = uuid.uuid4()
         order_id = session.scalar(
@@ -174,7 +195,7 @@ def _dispatch_sqlite(session: Session, name: str, district: str, values: dict[st
         session.execute(
             update(Courier).where(Courier.id == courier_id).values(active_order_id=order_id, free_since=None)
         )
-    return {"order_id": order_uuid, "courier_id": courier_uuid}
+    return Dispatched(district_id, order_id, order_uuid, courier_id, courier_uuid)
 
 
 @dataclass
@@ -197,18 +218,16 @@ def dispatch_or_wait(
     With `keep_waiting`, an order no courier can take now is kept as waiting (`orders.keep_waiting`)
     instead of dropped; it may even be taken at once by a courier freed meanwhile.
     """
-    try:
-        result = dispatch_order(session, name, district, details=details)
-    except Conflict as error:
-        district_id = session.scalar(select(District.id).where(District.name == district))
-        if not keep_waiting or district_id is None:
-            return DispatchOutcome(ok=False, message=error.message)
-        order = orders.keep_waiting(session, name=name, district_id=district_id, details=details or {})
+    done = _dispatch(session, name, district, {**ORDER_DEFAULTS, **(details or {})})
+    if not done.taken:
+        if not keep_waiting or done.district_id is None:
+            return DispatchOutcome(ok=False, message=no_free_courier(district).message)
+        order = orders.keep_waiting(session, name=name, district_id=done.district_id, details=details or {})
         if order.courier is not None:
             return DispatchOutcome(ok=True, order=order, courier=order.courier, message="")
         return DispatchOutcome(ok=True, order=order, waiting=True, message="")
-    order = session.scalar(select(Order).where(Order.uuid == result["order_id"]))
-    courier = session.scalar(select(Courier).where(Courier.uuid == result["courier_id"]))
+    # By primary key: the page shows both (names, links); the API's answer loads neither.
+    order, courier = session.get(Order, done.order_id), session.get(Courier, done.courier_id)
     return DispatchOutcome(
         ok=True, order=order, courier=courier,
         message=f"{order.display_name} went to {courier.display_name}.",

@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -71,8 +72,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> dict[str, Any]:
-    """Plan the open orders for `day`, persist trips and assignments; return the new trips (`_body`)."""
+def assign_orders(session: Session, day: date, *, time_limit: float) -> DayPlan:
+    """Plan the open orders for `day`, persist trips and assignments; return the new trips."""
     with _cyclic_gc_paused(), write_transaction(session):
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNING_LOCK_KEY})
@@ -99,14 +100,14 @@ def assign_orders(session: Session, day: date, *, time_limit: float = 1.0) -> di
             raise RuntimeError("planner returned an invalid plan: " + "; ".join(problems[:5]))
 
         created = _persist(session, day, trips, {o.id: o for o in open_orders})
-        body = _body(day, created)
-    return body
+    return _day_plan(day, created)
 
 
 def _persist(
     session: Session, day: date, trips: list[PlannedTrip], orders: dict[int, Any]
-) -> list[tuple[Trip, list[Any]]]:
-    """Insert the trips and assign their orders in a few statements, not one per trip and order."""
+) -> list[tuple[int, int, int, list[Any]]]:
+    """Insert the trips and assign their orders in a few statements, not one per trip and order; return
+    each trip's (id, courier id, start minute, orders)."""
     now = utcnow()
     # Sorted by courier and start, so group_order_ids increase the way the answer lists them.
     planned = sorted(trips, key=lambda t: (t.courier_id, t.start))
@@ -124,8 +125,7 @@ def _persist(
         ], now)
     # The answer is built from memory, in delivery order, not read back.
     return [
-        (Trip(id=trip_id, courier_id=t.courier_id, date=day, start_minute=t.start, end_minute=t.orders[-1][1]),
-         [orders[order_id] for order_id, _ in t.orders])
+        (trip_id, t.courier_id, t.start, [orders[order_id] for order_id, _ in t.orders])
         for trip_id, t in zip(ids, planned)
     ]
 
@@ -185,29 +185,52 @@ def _assign_sqlite(session: Session, rows: list[tuple[int, int, int, int]], now:
     )
 
 
-def _body(day: date, trips: Iterable[tuple[Trip, list[Order]]], only_courier: int | None = None) -> dict[str, Any]:
-    """`{date, couriers:[{courier_id, orders:[{group_order_id, orders:[order]}]}]}`, each order an Order or a
-    row of its columns: the Lavka API's OrderAssignResponse schema dumps it."""
-    by_courier: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for trip, trip_orders in sorted(trips, key=lambda pair: (pair[0].courier_id, pair[0].start_minute, pair[0].id)):
-        by_courier[trip.courier_id].append(
-            {"group_order_id": trip.id, "orders": list(trip_orders)})
+@dataclass(frozen=True)
+class TripOrders:
+    """One trip (its id is the contract's group_order_id) with its orders in delivery order, each an
+    Order or a row of its columns."""
+
+    trip_id: int
+    orders: list[Any]
+
+
+@dataclass(frozen=True)
+class CourierTrips:
+    courier_id: int
+    trips: list[TripOrders]
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """A day's trips by courier (couriers by id, each one's trips in time order): the Lavka API's
+    OrderAssignResponse schema dumps it."""
+
+    date: date
+    couriers: list[CourierTrips]
+
+
+def _day_plan(
+    day: date, trips: Iterable[tuple[int, int, int, list[Any]]], only_courier: int | None = None
+) -> DayPlan:
+    """The DayPlan of (trip id, courier id, start minute, orders) trips; `only_courier` is listed even
+    with no trip."""
+    by_courier: dict[int, list[TripOrders]] = defaultdict(list)
+    for trip_id, courier_id, _start, trip_orders in sorted(trips, key=lambda trip: trip[1:3] + (trip[0],)):
+        by_courier[courier_id].append(TripOrders(trip_id, list(trip_orders)))
     if only_courier is not None and only_courier not in by_courier:
         by_courier[only_courier] = []
-    return {
-        "date": day.isoformat(),
-        "couriers": [{"courier_id": cid, "orders": by_courier[cid]} for cid in sorted(by_courier)],
-    }
+    return DayPlan(day, [CourierTrips(cid, by_courier[cid]) for cid in sorted(by_courier)])
 
 
-def assignments(session: Session, day: date, courier_id: int | None = None) -> dict[str, Any]:
+def assignments(session: Session, day: date, courier_id: int | None = None) -> DayPlan:
     """Return the trips planned for `day` (completed orders included), optionally of one courier."""
     query = select(Trip).options(selectinload(Trip.orders)).where(Trip.date == day)
     if courier_id is not None:
         if session.get(Courier, courier_id) is None:
             raise Invalid(f"no courier {courier_id}")
         query = query.where(Trip.courier_id == courier_id)
-    return _body(day, [(trip, trip.orders) for trip in session.scalars(query).all()], courier_id)
+    trips = session.scalars(query).all()
+    return _day_plan(day, [(t.id, t.courier_id, t.start_minute, t.orders) for t in trips], courier_id)
 
 
 def start_run(session: Session, day: date) -> str:

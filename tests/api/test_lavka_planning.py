@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from delivery.domain.planner import CourierIn, OrderIn, PlannedTrip, validate
 from delivery.models import Trip
+from delivery.services import planning
 from tests.helpers import complete, courier, order, post_couriers, post_orders
 
 D = "2023-04-22"
@@ -110,6 +111,15 @@ def test_date_defaults_to_today_utc(client):
     assert body["date"] in (before, after) and body["couriers"] == []
     listed = client.get("/couriers/assignments").get_json()
     assert listed["date"] in (before, after)
+
+
+def test_the_plan_searches_as_long_as_the_setting_says(client, app, monkeypatch):
+    seen = []
+    monkeypatch.setitem(app.config, "PLAN_TIME_LIMIT", 0.25)
+    monkeypatch.setattr(planning, "plan", lambda *args, time_limit: seen.append(time_limit) or [])
+    post_couriers(client, courier())
+    post_orders(client, order())
+    assert assign(client) == {"date": D, "couriers": []} and seen == [0.25]
 
 
 @pytest.mark.parametrize("query", ["date=x", "date=2023-13-01", "date=20230422", "date=",

@@ -85,8 +85,9 @@ def test_budget_is_global_not_per_client(limited):
     assert client.get("/couriers").status_code == 429
 
 
-def test_off_disables_it(make_app, app):
-    client = make_app(RATE_LIMIT="off").test_client()
+@pytest.mark.parametrize("off", ["off", " OFF "])
+def test_off_disables_it(make_app, app, off):
+    client = make_app(RATE_LIMIT=off).test_client()
     assert all(client.get("/couriers/1").status_code == 404 for _ in range(30))
 
 

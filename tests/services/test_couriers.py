@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from delivery.domain.earnings import MetaFigures
 from delivery.domain.errors import Invalid, NotFound
 from delivery.models import Courier, District, Order
 from delivery.services import couriers
@@ -146,9 +147,10 @@ def test_meta_info_and_the_live_card(session):
                       cost=100, delivery_hours=[], assigned_at=datetime(2023, 1, 1, 9),
                       completed_at=datetime(2023, 1, 1, 10)))
     session.commit()
-    assert couriers.meta_info(session, courier.id, date(2023, 1, 1), date(2023, 1, 2)) == {
-        **foot, "earnings": 200, "rating": int(1 / 24 * 3)}
-    assert couriers.meta_info(session, courier.id, date(2023, 1, 2), date(2023, 1, 3)) == foot
+    assert couriers.meta_info(session, courier.id, date(2023, 1, 1), date(2023, 1, 2)) == couriers.MetaInfo(
+        **foot, figures=MetaFigures(earnings=200, rating=int(1 / 24 * 3)))
+    assert couriers.meta_info(session, courier.id, date(2023, 1, 2), date(2023, 1, 3)) == couriers.MetaInfo(
+        **foot, figures=None)
     card = couriers.live_card(session, courier.uuid)
     assert (card.name, card.districts, card.active_order) == (f"Courier {courier.id}", ["1"], None)
     assert card.avg_order_complete_time == "01:00:00"

@@ -100,7 +100,7 @@ def test_the_lavka_rules_refuse_all_or_nothing(session):
 def test_a_planned_courier_is_free_again_after_his_last_order_only(session):
     ann = _lavka_courier(session)
     first, second = _new_orders(session, 2)
-    planning.assign_orders(session, DAY)
+    planning.assign_orders(session, DAY, time_limit=1.0)
     session.expire_all()
     assert {o.status for o in session.scalars(select(Order))} == {"assigned"}
     with pytest.raises(Invalid, match=f"^order {first} is assigned to another courier$"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from delivery.models import District, Order, Trip
+from delivery.services import planning
 from tests.helpers import both
 
 
@@ -65,6 +66,14 @@ def test_run_the_planner_and_follow_it(signed_in, demo, session):
     bad = signed_in.post("/ui/plan", data={"date": "soon"}, headers={"HX-Request": "true"})
     assert bad.status_code == 422 and "Pick a valid date" in bad.get_data(as_text=True)
     assert signed_in.get("/ui/plan/runs/unknown").status_code == 404
+
+
+def test_the_run_searches_as_long_as_the_setting_says(signed_in, demo, app, monkeypatch):
+    seen = []
+    monkeypatch.setitem(app.config, "PLAN_TIME_LIMIT", 0.25)
+    monkeypatch.setattr(planning, "plan", lambda *args, time_limit: seen.append(time_limit) or [])
+    response = signed_in.post("/ui/plan", data={"date": "2026-05-01"}, headers={"HX-Request": "true"})
+    assert 'data-status="complete"' in response.get_data(as_text=True) and seen == [0.25]
 
 
 def test_a_pending_run_polls(signed_in, session):

@@ -33,7 +33,7 @@ def card(session: Session, courier_id: int, *, start: date, end: date, day: date
     """The courier card of [start, end) and of `day`'s trips; NotFound for an unknown courier."""
     courier = couriers.get_courier(session, courier_id)
     live = couriers.live_card(session, courier.uuid)
-    figures = couriers.earnings(session, courier_id, courier.type, start, end) if end > start else {}
+    figures = couriers.earnings(session, courier_id, courier.type, start, end) if end > start else None
     # Busy now: the live order, or an order of the trip under way; a later trip is the next trip.
     now = availability.local_now()
     order = availability.current_order(session, courier_id, now)
@@ -46,8 +46,8 @@ def card(session: Session, courier_id: int, *, start: date, end: date, day: date
         avg_day_orders=live.avg_day_orders,
         start=start,
         end=end,
-        earnings=figures.get("earnings"),
-        rating=figures.get("rating"),
+        earnings=figures.earnings if figures else None,
+        rating=figures.rating if figures else None,
         day=day,
         trips=couriers.trips_on(session, courier_id, day),
     )

@@ -133,7 +133,7 @@ class CheckView(SecureModelView):
     def pdf(self, check_id: int):
         """Show a check's PDF to an admin (no api key, and the check is not marked printed)."""
         try:
-            check, path = pdf_path(db.session, check_id, current_app.config["MEDIA_ROOT"])
+            check, path = pdf_path(db.session(), check_id, current_app.config["MEDIA_ROOT"])
         except DomainError:  # no such check, no PDF yet, or its file is gone
             abort(404)
         return send_file(path, mimetype="application/pdf", download_name=check.file_name, max_age=0)

@@ -250,15 +250,22 @@ def rerender(session: Session, check_id: int) -> None:
 
 def create_printer(session: Session, point_id: int, check_type: str, name: str | None = None) -> Printer:
     """Add a printer of `check_type` at the point, with a random api key (43 URL-safe characters)
-    that is shown once (`flask printers create`); `Invalid` for an unknown type."""
-    if check_type not in rules.CHECK_TYPES:
-        raise Invalid(f"type must be one of {', '.join(rules.CHECK_TYPES)}")
-    printer = Printer(
-        name=(name or "").strip() or f"Point {point_id} {check_type}",
-        api_key=secrets.token_urlsafe(32),
-        check_type=check_type,
-        point_id=point_id,
-    )
+    that is shown once (`flask printers create`, the admin); `Invalid` for an unknown type."""
+    printer = new_printer(point_id, check_type, name, secrets.token_urlsafe(32))
     with write_transaction(session):
         session.add(printer)
     return printer
+
+
+def new_printer(point_id: int, check_type: str, name: str | None, api_key: str) -> Printer:
+    """A printer not yet stored (the caller adds it in its write transaction): its type checked
+    (`Invalid`), its name `Point N type` when none is given. Real printers get a random key
+    (`create_printer`); only the fixtures choose theirs."""
+    if check_type not in rules.CHECK_TYPES:
+        raise Invalid(f"type must be one of {', '.join(rules.CHECK_TYPES)}")
+    return Printer(
+        name=(name or "").strip() or f"Point {point_id} {check_type}",
+        api_key=api_key,
+        check_type=check_type,
+        point_id=point_id,
+    )

@@ -191,7 +191,8 @@ PAGE_FORMS = [
     ("/ui/orders/dispatch", {"name": "{}", "district": "Центр"}),
     ("/ui/orders/dispatch", {"name": "Soup", "district": "{}"}),
     ("/ui/plan", {"date": "{}"}),
-    ("/admin/printer/new/", {"name": "{}", "api_key": "k-new", "check_type": "client", "point_id": "1"}),
+    ("/admin/printer/new/", {"name": "{}", "check_type": "client", "point_id": "1"}),
+    ("/admin/user/new/", {"username": "{}", "password": "secret-pass", "role": "dispatcher"}),
     ("/admin/district/new/", {"id": "99", "name": "{}"}),
     ("/login", {"username": "{}", "password": "x"}),
 ]
@@ -209,7 +210,7 @@ PAGE_URLS = [
     ("GET", "/admin/check/?flt0_order_id_equals={}"),
     ("GET", "/admin/order/?flt0_district_name_equals={}"),
     ("GET", "/admin/check/details/?id={}"),
-    ("GET", "/admin/courier/edit/?id={}"),
+    ("GET", "/admin/courier/details/?id={}"),
     ("GET", "/login?next={}"),
 ]
 

@@ -1,7 +1,15 @@
-"""Flask-Admin at /admin, built inside the factory; only signed-in admins get in."""
+"""Flask-Admin at /admin, built inside the factory; only signed-in admins get in.
+
+The admin is a window on the data, and a door only where a write cannot break a rule: what belongs
+to a state machine or to a service's side effects (orders' status, courier and trip, couriers'
+current order and free time, checks' status and leases, trips) is shown, never edited here. Orders,
+couriers, trips and districts change through the APIs and the pages; checks through their printers
+and the PDF task. A printer is created by the receipts service (its api key random, never typed),
+a user by the users service (the password hashed); editing either touches no secret.
+"""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, has_request_context, redirect, request, send_file, url_for
+from flask import Flask, abort, current_app, flash, has_request_context, redirect, request, send_file, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterConverter, FilterEqual
@@ -9,13 +17,16 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import BigInteger, select
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired
 
 from delivery.domain.errors import DomainError
 from delivery.domain.receipts import CheckStatus
 from delivery.extensions import db
 from delivery.jsontext import INT32_MAX, INT64_MAX, fits_int64
-from delivery.models import CHECK_STATUSES, CHECK_TYPES, Check, Courier, District, Order, Printer, Trip, User
-from delivery.services.receipts import pdf_path
+from delivery.models import CHECK_STATUSES, CHECK_TYPES, ROLES, Check, Courier, District, Order, Printer, Trip, User
+from delivery.services import users
+from delivery.services.receipts import create_printer, pdf_path
 
 
 class _AdminOnly:
@@ -57,8 +68,11 @@ class Int64FilterConverter(FilterConverter):
 
 
 class SecureModelView(_AdminOnly, ModelView):
+    """Read-only unless a view says otherwise (see the module's docstring)."""
+
     page_size = 50
     can_view_details = True
+    can_create = can_edit = can_delete = False
     filter_converter = Int64FilterConverter()
 
     def get_one(self, id):  # noqa: A002  (Flask-Admin's name)
@@ -75,11 +89,23 @@ class SecureModelView(_AdminOnly, ModelView):
 
 
 class PrinterView(SecureModelView):
+    """Printers: created with a random api key by the receipts service (as `flask printers create`);
+    name, type and point editable, the key never typed by hand."""
+
+    can_create = can_edit = can_delete = True
     named_filter_urls = True
     column_list = ("id", "name", "api_key", "check_type", "point_id")
     column_filters = ("check_type", "point_id")
     column_searchable_list = ("name", "api_key")
+    form_columns = ("name", "check_type", "point_id")
     form_choices = {"check_type": [(t, t) for t in CHECK_TYPES]}
+
+    def create_model(self, form):
+        try:
+            return create_printer(self.session(), form.point_id.data, form.check_type.data, form.name.data)
+        except DomainError as error:
+            flash(error.message, "error")
+            return False
 
 
 class RenderState(BaseSQLAFilter):
@@ -96,9 +122,10 @@ class RenderState(BaseSQLAFilter):
 
 
 class CheckView(SecureModelView):
-    """Checks with their PDFs; a check still `new` whose renders gave up is failed, shown in red."""
+    """Checks with their PDFs; a check still `new` whose renders gave up is failed, shown in red.
 
-    can_create = False
+    Read-only: a check's status and leases move only with its printer and the PDF task."""
+
     named_filter_urls = True  # stable filter URLs: ?flt0_status_equals=new
     # The PDF next to the status, so it stays on screen however many time columns follow.
     column_list = ("id", "order_id", "printer", "type", "status", "pdf_file", "attempts", "last_error",
@@ -120,8 +147,6 @@ class CheckView(SecureModelView):
         "status": lambda view, context, check, name: _status_badge(check),
         "last_error": lambda view, context, check, name: (check.last_error or "")[:200],
     }
-    form_columns = ("status",)
-    form_choices = {"status": [(s, s) for s in CHECK_STATUSES]}
 
     @expose("/")
     def index_view(self):
@@ -133,7 +158,7 @@ class CheckView(SecureModelView):
     def pdf(self, check_id: int):
         """Show a check's PDF to an admin (no api key, and the check is not marked printed)."""
         try:
-            check, path = pdf_path(db.session, check_id, current_app.config["MEDIA_ROOT"])
+            check, path = pdf_path(db.session(), check_id, current_app.config["MEDIA_ROOT"])
         except DomainError:  # no such check, no PDF yet, or its file is gone
             abort(404)
         return send_file(path, mimetype="application/pdf", download_name=check.file_name, max_age=0)
@@ -163,24 +188,54 @@ def _status_badge(check: Check) -> Markup:
 
 
 class CourierView(SecureModelView):
+    """Read-only: couriers register and change through the APIs and the pages (their rules, the
+    orders waiting for them); their current order and free time are the dispatch's."""
+
     column_list = ("id", "name", "type", "working_hours", "free_since", "avg_day_orders")
     column_filters = ("type",)
-    form_excluded_columns = ("districts", "active_order", "created_at")
 
 
 class OrderView(SecureModelView):
+    """Read-only: an order's status, courier, trip and completion follow its state machine."""
+
     column_list = ("id", "name", "district", "weight", "cost", "status", "courier_id", "completed_at")
     column_filters = ("status", "district.name", "courier_id")
     column_default_sort = ("id", True)
-    form_excluded_columns = ("created_at", "trip")
 
 
 class UserView(SecureModelView):
+    """Users: created by the users service (name checked, password hashed); role and whether the
+    account is active editable. Passwords are set with `flask users create`."""
+
+    can_create = can_edit = can_delete = True
     column_list = ("id", "username", "role", "active", "created_at")
     column_exclude_list = ("password_hash", "session_token")
     # Secrets stay out of the pages: the hash, and the token that every session of the user carries.
     column_details_exclude_list = ("password_hash", "session_token")
-    form_excluded_columns = ("password_hash", "created_at", "session_token")
+    form_columns = ("role", "active")  # the edit form
+    form_choices = {"role": [(r, r) for r in ROLES]}
+
+    def get_create_form(self):
+        class NewUser(self.form_base_class):
+            username = StringField("Username", [InputRequired()])
+            password = PasswordField("Password", [InputRequired()])
+            role = SelectField("Role", choices=[(r, r) for r in ROLES], default="dispatcher")
+
+        return NewUser
+
+    def on_model_change(self, form, model, is_created):
+        # An account turned off, or given another role, is signed out everywhere: its sessions were
+        # opened under what it no longer is.
+        if not is_created and (form.active.object_data != form.active.data
+                               or form.role.object_data != form.role.data):
+            model.end_sessions()
+
+    def create_model(self, form):
+        try:
+            return users.create_user(self.session(), form.username.data, form.password.data, form.role.data)
+        except DomainError as error:
+            flash(error.message, "error")
+            return False
 
 
 def init_admin(app: Flask) -> Admin:

@@ -20,7 +20,7 @@ users_cli = AppGroup("users", help="Manage dispatcher and admin accounts.")
 def create_user_command(username: str, password: str, role: str) -> None:
     """Create a user who can sign in to the pages (admins also to /admin)."""
     try:
-        user = users.create_user(db.session, username, password, role)
+        user = users.create_user(db.session(), username, password, role)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"created {user.role} {user.username}")
@@ -38,9 +38,9 @@ def seed_command(demo: bool) -> None:
         click.echo(fixtures.NO_DEMO_HERE, err=True)
         return
     if demo:
-        loaded = fixtures.load_demo(db.session)
+        loaded = fixtures.load_demo(db.session())
     else:
-        loaded = {"printers": fixtures.load_printers(db.session)}
+        loaded = {"printers": fixtures.load_printers(db.session())}
     click.echo("loaded " + ", ".join(f"{n} {what}" for what, n in loaded.items()))
     if demo:
         click.echo("demo sign-in: " + ", ".join(f"{name} / {password}" for name, password, _ in fixtures.DEMO_USERS))
@@ -56,7 +56,7 @@ printers_cli = AppGroup("printers", help="Manage receipt printers.")
 def create_printer_command(point_id: int, check_type: str, name: str | None) -> None:
     """Add a printer with a random api key, printed once: configure the printer with it."""
     try:
-        printer = receipts.create_printer(db.session, point_id, check_type, name)
+        printer = receipts.create_printer(db.session(), point_id, check_type, name)
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"created printer {printer.id}: {printer}")
@@ -74,14 +74,14 @@ def requeue_checks_command(check_id: int | None) -> None:
 
     if check_id is not None:
         try:
-            receipts.rerender(db.session, check_id)
+            receipts.rerender(db.session(), check_id)
         except NotFound as error:
             raise click.ClickException(f"no check {check_id}") from error
         except DomainError as error:
             raise click.ClickException(error.message) from error
         click.echo(f"queued check {check_id}")
         return
-    ids = receipts.stuck_check_ids(db.session)
+    ids = receipts.stuck_check_ids(db.session())
     for stuck_id in ids:
         queued().render_check(stuck_id)
     click.echo(f"queued {len(ids)} checks")

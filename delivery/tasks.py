@@ -63,7 +63,7 @@ def render_check(check_id: int, force: bool = False, task=None) -> str:
     """
     with app_context():
         return receipts.render_check(
-            db.session,
+            db.session(),
             int(check_id),
             partial(printing.render_check_pdf, binary=current_app.config["WKHTMLTOPDF"]),
             media_root=current_app.config["MEDIA_ROOT"],

@@ -111,9 +111,9 @@ def runner(app):
 
 @pytest.fixture
 def session(app):
-    """The app's SQLAlchemy session inside an app context."""
+    """The app context's SQLAlchemy session (what callers hand services: `db.session()`)."""
     with app.app_context():
-        yield db.session
+        yield db.session()
 
 
 def empty_database() -> None:

@@ -191,7 +191,8 @@ PAGE_FORMS = [
     ("/ui/orders/dispatch", {"name": "{}", "district": "Центр"}),
     ("/ui/orders/dispatch", {"name": "Soup", "district": "{}"}),
     ("/ui/plan", {"date": "{}"}),
-    ("/admin/printer/new/", {"name": "{}", "api_key": "k-new", "check_type": "client", "point_id": "1"}),
+    ("/admin/printer/new/", {"name": "{}", "check_type": "client", "point_id": "1"}),
+    ("/admin/user/new/", {"username": "{}", "password": "secret-pass", "role": "dispatcher"}),
     ("/admin/district/new/", {"id": "99", "name": "{}"}),
     ("/login", {"username": "{}", "password": "x"}),
 ]
@@ -209,7 +210,7 @@ PAGE_URLS = [
     ("GET", "/admin/check/?flt0_order_id_equals={}"),
     ("GET", "/admin/order/?flt0_district_name_equals={}"),
     ("GET", "/admin/check/details/?id={}"),
-    ("GET", "/admin/courier/edit/?id={}"),
+    ("GET", "/admin/courier/details/?id={}"),
     ("GET", "/login?next={}"),
 ]
 
@@ -296,7 +297,7 @@ def test_checks_stored_with_a_surrogate_before_are_repaired_by_the_migration(mak
     app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'legacy.db'}")
     with app.app_context():
         upgrade(revision="c7e1f3a9b2d4")
-        load_printers(db.session)
+        load_printers(db.session())
         printer_id = db.session.scalars(select(Printer.id)).first()
         legacy = '{"id": 5, "address": "Main st \\ud800", "items": [{"name": "\\udc00\\ud83d\\ude00"}]}'
         db.session.execute(text("INSERT INTO checks (printer_id, type, \"order\", order_id, status, attempts) "
@@ -308,7 +309,7 @@ def test_checks_stored_with_a_surrogate_before_are_repaired_by_the_migration(mak
         order = db.session.scalars(select(Check.order)).one()
         assert order == {"id": 5, "address": "Main st \ufffd", "items": [{"name": "\ufffd\U0001F600"}]}
         check_id = db.session.scalars(select(Check.id)).one()
-        create_user(db.session, "boss", "secret-pass", "admin")
+        create_user(db.session(), "boss", "secret-pass", "admin")
         db.engine.dispose()
     client = app.test_client()
     assert client.post("/login", data={"username": "boss", "password": "secret-pass"}).status_code == 302

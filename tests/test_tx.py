@@ -13,10 +13,10 @@ def count(session):
 
 def test_commits_on_success_with_the_scoped_session(app):
     with app.app_context():
-        with write_transaction(db.session) as session:
+        with write_transaction(db.session()) as session:
             session.add(District(id=1, name="a"))
         db.session.remove()
-        assert count(db.session) == 1
+        assert count(db.session()) == 1
 
 
 def test_rolls_back_on_error(app):
@@ -26,15 +26,15 @@ def test_rolls_back_on_error(app):
                 session.add(District(id=1, name="a"))
                 session.flush()
                 raise RuntimeError("boom")
-        assert count(db.session) == 0
+        assert count(db.session()) == 0
 
 
 def test_ends_an_earlier_read_first(app):
     with app.app_context():
-        count(db.session)  # a read opens a transaction
-        with write_transaction(db.session) as session:
+        count(db.session())  # a read opens a transaction
+        with write_transaction(db.session()) as session:
             session.add(District(id=2, name="b"))
-        assert count(db.session) == 1
+        assert count(db.session()) == 1
 
 
 @pytest.mark.postgres
@@ -47,13 +47,13 @@ def test_a_read_survives_connections_the_server_dropped(app):
     from delivery.services.tx import autocommit_engine, read_rows
 
     with app.app_context():
-        with write_transaction(db.session) as session:
+        with write_transaction(db.session()) as session:
             session.add(District(id=1, name="a"))
         query = select(District.__table__.c.name)
-        assert read_rows(db.session, query) == [("a",)]
-        pooled = autocommit_engine(db.session)
+        assert read_rows(db.session(), query) == [("a",)]
+        pooled = autocommit_engine(db.session())
         with pooled.connect() as connection:
             pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
         with db.engine.connect() as admin:
             assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar()
-        assert read_rows(db.session, query) == [("a",)]
+        assert read_rows(db.session(), query) == [("a",)]

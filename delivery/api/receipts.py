@@ -49,7 +49,7 @@ class CreateChecks(MethodView):
     def post(self, order):
         """Create a check per printer of the order's point and queue their PDFs."""
         # The body parsed already, so it is a JSON object; the checks keep it as it was sent.
-        receipts.create_checks(db.session, order, jobs.queued().render_check, posted=request.get_json())
+        receipts.create_checks(db.session(), order, jobs.queued().render_check, posted=request.get_json())
         return {"ok": rules.CREATED}
 
 
@@ -60,7 +60,7 @@ class NewChecks(MethodView):
     @blp.alt_response(401, description=rules.AUTH_FAILED, **ERROR_DOC)
     def get(self, query):
         """List the printer's checks whose PDF is ready to print."""
-        ids = receipts.new_check_ids(db.session, query["api_key"])
+        ids = receipts.new_check_ids(db.session(), query["api_key"])
         return {"checks": [{"id": check_id} for check_id in ids]}
 
 
@@ -74,7 +74,7 @@ class CheckPdf(MethodView):
     def get(self, query):
         """Download a check's PDF; the check becomes printed."""
         stream, name = receipts.open_check_pdf(
-            db.session, query["api_key"], query["check_id"], current_app.config["MEDIA_ROOT"],
+            db.session(), query["api_key"], query["check_id"], current_app.config["MEDIA_ROOT"],
             mark_printed=request.method == "GET",  # a HEAD opens nothing to print
         )
         response = send_file(stream, mimetype="application/pdf", max_age=0)

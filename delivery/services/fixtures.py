@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from delivery.domain.courier_types import CourierType
-from delivery.models import Courier, CourierDistrict, District, Order, Printer, User
-from delivery.services.clock import utcnow
+from delivery.models import Courier, District, Order, Printer, User
+from delivery.services import couriers, receipts, users
+from delivery.services.tx import write_transaction
 
 # Printers of both types at several points; keys key1, key2, ... so the sample requests run as they are.
 PRINTERS = [
@@ -62,42 +63,41 @@ def demo_allowed(config: Mapping[str, Any]) -> bool:
 
 def load_printers(session: Session) -> int:
     """Create missing fixture printers (matched by api key); return how many were added."""
+    with write_transaction(session):
+        return _add_printers(session)
+
+
+def _add_printers(session: Session) -> int:
     existing = set(session.scalars(select(Printer.api_key)))
-    added = 0
-    for name, key, check_type, point in PRINTERS:
-        if key not in existing:
-            session.add(Printer(name=name, api_key=key, check_type=check_type, point_id=point))
-            added += 1
-    session.commit()
-    return added
+    missing = [p for p in PRINTERS if p[1] not in existing]
+    for name, key, check_type, point in missing:
+        session.add(receipts.new_printer(point, check_type, name, key))
+    return len(missing)
 
 
 def load_demo(session: Session) -> dict[str, int]:
-    """Load printers, demo users, districts, couriers and orders; a second run adds nothing."""
-    loaded = {"printers": load_printers(session), "users": 0, "couriers": 0, "orders": 0}
-    for username, password, role in DEMO_USERS:
-        if session.scalar(select(User).where(User.username == username)) is None:
-            user = User(username=username, role=role)
-            user.set_password(password)
-            session.add(user)
-            loaded["users"] += 1
-    for district_id, name in DISTRICTS:
-        if session.get(District, district_id) is None and session.scalar(
-            select(District).where(District.name == name)
-        ) is None:
-            session.add(District(id=district_id, name=name))
-    session.flush()
-    if not session.scalar(select(func.count()).select_from(Courier)):
-        for name, ctype, hours, districts in COURIERS:
-            courier = Courier(name=name, type=ctype, working_hours=hours, free_since=utcnow())
-            courier.districts = [
-                CourierDistrict(position=i, district_id=d) for i, d in enumerate(districts)
-            ]
-            session.add(courier)
-            loaded["couriers"] += 1
-    if not session.scalar(select(func.count()).select_from(Order)):
-        for weight, district_id, hours, cost in ORDERS:
-            session.add(Order(weight=weight, district_id=district_id, delivery_hours=hours, cost=cost))
-            loaded["orders"] += 1
-    session.commit()
+    """Load printers, demo users, districts, couriers and orders in one transaction, through the
+    services' own rules (users hashed and checked, couriers free from registration); a second run
+    adds nothing."""
+    with write_transaction(session):
+        loaded = {"printers": _add_printers(session), "users": 0, "couriers": 0, "orders": 0}
+        for username, password, role in DEMO_USERS:
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                users.add_user(session, users.new_user(username, password, role))
+                loaded["users"] += 1
+        for district_id, name in DISTRICTS:
+            if session.get(District, district_id) is None and session.scalar(
+                select(District).where(District.name == name)
+            ) is None:
+                session.add(District(id=district_id, name=name))
+        session.flush()
+        if not session.scalar(select(func.count()).select_from(Courier)):
+            # Registered as every door registers them (couriers' store: free from now on).
+            loaded["couriers"] = len(couriers._store(session, [
+                couriers._New(name, ctype, hours, districts) for name, ctype, hours, districts in COURIERS
+            ]))
+        if not session.scalar(select(func.count()).select_from(Order)):
+            for weight, district_id, hours, cost in ORDERS:
+                session.add(Order(weight=weight, district_id=district_id, delivery_hours=hours, cost=cost))
+                loaded["orders"] += 1
     return loaded

@@ -26,7 +26,7 @@ from typing import IO, Any, Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
 from delivery.domain import receipts as rules
 from delivery.domain.errors import Invalid, NotFound, Unauthorized, Unavailable
@@ -41,7 +41,7 @@ from delivery.services.tx import write_transaction
 log = logging.getLogger(__name__)
 
 
-def create_checks(session: Session | scoped_session, order: dict[str, Any], enqueue: Callable[[int], object],
+def create_checks(session: Session, order: dict[str, Any], enqueue: Callable[[int], object],
                   posted: dict[str, Any] | None = None) -> list[int]:
     """Create one `new` check per printer of the order's point, then queue a PDF task for each.
 
@@ -51,7 +51,6 @@ def create_checks(session: Session | scoped_session, order: dict[str, Any], enqu
     for this order.
     """
     kept = order if posted is None else posted
-    session = _session(session)
     try:
         with write_transaction(session):
             _lock_order_id(session, order["id"])
@@ -125,14 +124,13 @@ def new_check_ids(session: Session, api_key: str | None) -> list[int]:
 
 
 def open_check_pdf(
-    session: Session | scoped_session, api_key: str | None, check_id: str | None, media_root: str | Path,
+    session: Session, api_key: str | None, check_id: str | None, media_root: str | Path,
     *, mark_printed: bool = True,
 ) -> tuple[IO[bytes], str]:
     """Open the printer's check PDF and mark the check printed; return the open file and its name.
 
     Raises `Unauthorized` for an unknown key (checked first), `Invalid` for no such check of this
     printer or no PDF yet (the contract's 401 and 400s)."""
-    session = _session(session)
     printer = printer_for_key(session, api_key)
     number = _parse_check_id(check_id)
     check = session.get(Check, number) if number is not None else None
@@ -167,7 +165,7 @@ PdfRenderer = Callable[[str, dict[str, Any], Path], object]
 
 
 def render_check(
-    session: Session | scoped_session, check_id: int, to_pdf: PdfRenderer, *, media_root: str | Path,
+    session: Session, check_id: int, to_pdf: PdfRenderer, *, media_root: str | Path,
     force: bool = False, lease_seconds: float = 30.0, final: bool = False,
 ) -> str:
     """Render one check's PDF with `to_pdf(check type, order, target)` and mark it rendered; return
@@ -179,7 +177,6 @@ def render_check(
     renderer that is `Unavailable` (no wkhtmltopdf, which no retry fixes) fails it at once with the
     hint (`flask checks requeue` once it is installed).
     """
-    session = _session(session)
     check = session.get(Check, check_id)
     if check is None:
         return "missing"
@@ -209,11 +206,6 @@ def render_check(
             pdf_file=relative, rendered_at=func.now(), last_error=None, failed_at=None,
             lease_owner=None, lease_until=None))
     return CheckStatus.RENDERED.value
-
-
-def _session(session: Session | scoped_session) -> Session:
-    # Views pass Flask-SQLAlchemy's scoped session; the transaction helpers need the Session itself.
-    return session() if isinstance(session, scoped_session) else session
 
 
 def stuck_check_ids(session: Session) -> list[int]:
@@ -256,15 +248,22 @@ def rerender(session: Session, check_id: int) -> None:
 
 def create_printer(session: Session, point_id: int, check_type: str, name: str | None = None) -> Printer:
     """Add a printer of `check_type` at the point, with a random api key (43 URL-safe characters)
-    that is shown once (`flask printers create`); `Invalid` for an unknown type."""
-    if check_type not in rules.CHECK_TYPES:
-        raise Invalid(f"type must be one of {', '.join(rules.CHECK_TYPES)}")
-    printer = Printer(
-        name=(name or "").strip() or f"Point {point_id} {check_type}",
-        api_key=secrets.token_urlsafe(32),
-        check_type=check_type,
-        point_id=point_id,
-    )
+    that is shown once (`flask printers create`, the admin); `Invalid` for an unknown type."""
+    printer = new_printer(point_id, check_type, name, secrets.token_urlsafe(32))
     with write_transaction(session):
         session.add(printer)
     return printer
+
+
+def new_printer(point_id: int, check_type: str, name: str | None, api_key: str) -> Printer:
+    """A printer not yet stored (the caller adds it in its write transaction): its type checked
+    (`Invalid`), its name `Point N type` when none is given. Real printers get a random key
+    (`create_printer`); only the fixtures choose theirs."""
+    if check_type not in rules.CHECK_TYPES:
+        raise Invalid(f"type must be one of {', '.join(rules.CHECK_TYPES)}")
+    return Printer(
+        name=(name or "").strip() or f"Point {point_id} {check_type}",
+        api_key=api_key,
+        check_type=check_type,
+        point_id=point_id,
+    )

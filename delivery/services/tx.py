@@ -16,7 +16,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.sql import Executable
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
 _SQLITE_IMMEDIATE = "delivery_sqlite_immediate"
 
@@ -54,10 +54,8 @@ def is_sqlite(session: Session) -> bool:
 
 
 @contextmanager
-def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
+def write_transaction(session: Session) -> Iterator[Session]:
     """Run a read-then-write use case in one transaction: commit on success, roll back on error."""
-    if isinstance(session, scoped_session):  # Flask-SQLAlchemy's db.session: use this context's session
-        session = session()
     if session.in_transaction():
         # Reads done earlier in the request (the signed-in user, say) end here, so the write lock
         # below is taken at the start of a fresh transaction.
@@ -77,7 +75,7 @@ def write_transaction(session: Session | scoped_session) -> Iterator[Session]:
 _AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
-def autocommit_engine(session: Session | scoped_session) -> Engine | None:
+def autocommit_engine(session: Session) -> Engine | None:
     """The autocommit twin of the session's PostgreSQL engine, or None on SQLite.
 
     A use case that is one statement runs there as its own transaction: no BEGIN and COMMIT (or
@@ -107,7 +105,7 @@ def _drop_if_closed(dbapi_connection, connection_record, connection_proxy) -> No
         raise DisconnectionError("the server closed this pooled connection")
 
 
-def read_rows(session: Session | scoped_session, statement: Executable, params: dict | None = None) -> list:
+def read_rows(session: Session, statement: Executable, params: dict | None = None) -> list:
     """The rows of one read-only statement: on PostgreSQL in autocommit (a snapshot of its own), on
     SQLite in the session's transaction.
 

@@ -15,18 +15,30 @@ from delivery.services.tx import write_transaction
 def create_user(session: Session, username: str, password: str, role: str = "dispatcher") -> User:
     """Create a user; `Invalid` for an empty name or password or an unknown role, `Conflict` for a
     taken name."""
+    user = new_user(username, password, role)  # hashing takes a while: not inside the write lock
+    with write_transaction(session):
+        add_user(session, user)
+    return user
+
+
+def new_user(username: str, password: str, role: str = "dispatcher") -> User:
+    """A user not yet stored, with its password hashed; `Invalid` for an empty name or password or
+    an unknown role."""
     username = username.strip()
     if not username or not password:
         raise Invalid("username and password are required")
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}")
     user = User(username=username, role=role)
-    user.set_password(password)  # hashing takes a while: not inside the write lock
-    with write_transaction(session):
-        if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(f"user {username!r} exists already")
-        session.add(user)
+    user.set_password(password)
     return user
+
+
+def add_user(session: Session, user: User) -> None:
+    """Store a `new_user` inside the caller's write transaction; `Conflict` for a taken name."""
+    if session.scalar(select(User.id).where(User.username == user.username)) is not None:
+        raise Conflict(f"user {user.username!r} exists already")
+    session.add(user)
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

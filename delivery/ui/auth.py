@@ -89,7 +89,7 @@ def sign_in_throttled(error: RateLimitExceeded):
 def login():
     """Sign in with a username and password."""
     if request.method == "POST":
-        user = authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
+        user = authenticate(db.session(), request.form.get("username", ""), request.form.get("password", ""))
         if user is not None:
             login_user(user, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))
@@ -101,7 +101,7 @@ def login():
 def logout():
     """Sign out, here and in every other session of this user."""
     if current_user.is_authenticated:
-        end_sessions(db.session, current_user._get_current_object())
+        end_sessions(db.session(), current_user._get_current_object())
     logout_user()
     flash(_("Signed out."))
     return redirect(url_for("ui.login"))

@@ -15,5 +15,5 @@ def home():
     return page(
         "ui/home.html",
         "ui/_home_counts.html",
-        counts=counts(db.session, date.today()),
+        counts=counts(db.session(), date.today()),
     )

@@ -83,10 +83,10 @@ def test_figures_across_midnight_and_idle_days(client, session):
     add_completed(session, courier_id, datetime(2026, 3, 2, 10, 0), datetime(2026, 3, 2, 10, 20))
     add_completed(session, courier_id, datetime(2026, 3, 4, 8, 0), datetime(2026, 3, 5, 9, 40))
     # 3 orders since March 2nd; mean of 1 h, 20 min, 25 h 40 min = 9 h.
-    stats = refresh_courier_stats(session(), courier_id, today=date(2026, 3, 5))
+    stats = refresh_courier_stats(session, courier_id, today=date(2026, 3, 5))
     assert (stats.avg_order_complete_time, stats.avg_day_orders) == ("09:00:00", 0)
-    assert refresh_courier_stats(session(), courier_id, today=date(2026, 3, 2)).avg_day_orders == 3
-    assert refresh_courier_stats(session(), courier_id, today=date(2026, 3, 3)).avg_day_orders == 1
+    assert refresh_courier_stats(session, courier_id, today=date(2026, 3, 2)).avg_day_orders == 3
+    assert refresh_courier_stats(session, courier_id, today=date(2026, 3, 3)).avg_day_orders == 1
     row = courier_of(session, ann["id"])
     assert (row.avg_complete_seconds, row.avg_day_orders) == (9 * 3600, 1)
     assert row.stats_as_of == datetime(2026, 3, 5, 9, 40)
@@ -99,10 +99,10 @@ def test_refresh_twice_gives_the_same_figures(client, session):
     ann = register(client, "Ann", ["Center"])
     courier_id = courier_of(session, ann["id"]).id
     add_completed(session, courier_id, datetime(2026, 3, 1, 9), datetime(2026, 3, 1, 10))
-    first = refresh_courier_stats(session(), courier_id, today=date(2026, 3, 1))
-    again = refresh_courier_stats(session(), courier_id, today=date(2026, 3, 1))
+    first = refresh_courier_stats(session, courier_id, today=date(2026, 3, 1))
+    again = refresh_courier_stats(session, courier_id, today=date(2026, 3, 1))
     assert first == again
-    assert refresh_courier_stats(session(), 999, today=date(2026, 3, 1)) is None
+    assert refresh_courier_stats(session, 999, today=date(2026, 3, 1)) is None
 
 
 def test_refresh_that_saw_less_does_not_overwrite(client, session):
@@ -112,7 +112,7 @@ def test_refresh_that_saw_less_does_not_overwrite(client, session):
     newer = datetime(2030, 1, 1)
     session.execute(update(Courier).values(avg_day_orders=5, stats_as_of=newer))
     session.commit()
-    refresh_courier_stats(session(), courier_id, today=date(2026, 3, 1))
+    refresh_courier_stats(session, courier_id, today=date(2026, 3, 1))
     row = courier_of(session, ann["id"])
     assert (row.avg_day_orders, row.stats_as_of) == (5, newer)
 

@@ -117,7 +117,7 @@ def test_concurrent_completions_and_registrations(app, session):
     def cancel(order_id):
         with app.app_context():
             try:
-                return orders.cancel(db.session, order_id).status
+                return orders.cancel(db.session(), order_id).status
             except DomainError as error:
                 return type(error).__name__
 

@@ -119,7 +119,7 @@ def live_server(tmp_path_factory):
     })
     with app.app_context():
         upgrade()
-        load_demo(db.session)
+        load_demo(db.session())
     # create_app bound the queue to this app: the consumer's threads use it (and its database)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

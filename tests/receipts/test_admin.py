@@ -102,11 +102,16 @@ def test_printers_are_listed_and_filtered(client, login, printers):
     assert listed_ids(kitchen) == [2, 4, 6]
 
 
-def test_check_details_and_status_form_open(client, login, some_checks):
+def test_check_details_open_and_a_check_is_not_edited_here(client, login, some_checks):
     login("admin")
     details = client.get("/admin/check/details/?id=1")
     assert details.status_code == 200 and "Иван" in details.get_data(as_text=True)
-    assert client.get("/admin/check/edit/?id=1").status_code == 200
+    # A check's status moves only with its printer and the PDF task: no form, no delete.
+    assert client.get("/admin/check/edit/?id=1").status_code == 302
+    client.post("/admin/check/edit/?id=1", data={"status": "new"})
+    client.post("/admin/check/delete/", data={"id": "1"})
+    some_checks.expire_all()
+    assert some_checks.get(Check, 1).status == "rendered"
     page = client.get("/admin/check/").get_data(as_text=True)
     assert "Point 1 kitchen (kitchen, point 1)" in page  # the printer filter offers the printers
 

@@ -16,7 +16,7 @@ from delivery.testing import process_env, start_gunicorn, stop_process
 
 def _printer_key(app) -> str:
     with app.app_context():
-        return create_printer(db.session, 1, "kitchen").api_key
+        return create_printer(db.session(), 1, "kitchen").api_key
 
 
 def _ask(base: str, key: str) -> None:

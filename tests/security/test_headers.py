@@ -16,7 +16,7 @@ PAGES = ["/login", "/", "/ui/couriers", "/swagger-ui", "/admin/", "/openapi.json
 @pytest.fixture
 def admin_client(app, client):
     with app.app_context():
-        create_user(db.session, "root", "root-password", "admin")
+        create_user(db.session(), "root", "root-password", "admin")
     assert client.post("/login", data={"username": "root", "password": "root-password"}).status_code == 302
     return client
 
@@ -45,7 +45,7 @@ def test_each_page_has_its_own_nonce(client):
 def test_session_and_remember_cookies_are_httponly_lax_and_secure_in_production(app, client):
     assert app.config["PRODUCTION"] and app.config["HTTPS"]  # a database other than the embedded default
     with app.app_context():
-        create_user(db.session, "anna", "anna-password")
+        create_user(db.session(), "anna", "anna-password")
     response = client.post("/login", data={"username": "anna", "password": "anna-password", "remember": "1"})
     for name in ("session", "remember_token"):
         cookie = set_cookie(response, name)
@@ -55,7 +55,7 @@ def test_session_and_remember_cookies_are_httponly_lax_and_secure_in_production(
 def test_plain_http_setting_drops_secure_only(make_app, app):
     plain = make_app(HTTPS=False)
     with plain.app_context():
-        create_user(db.session, "anna", "anna-password")
+        create_user(db.session(), "anna", "anna-password")
     response = plain.test_client().post("/login", data={"username": "anna", "password": "anna-password",
                                                           "remember": "1"})
     for name in ("session", "remember_token"):

@@ -132,7 +132,7 @@ def test_a_cookie_forged_with_the_old_default_key_opens_nothing(app, session, cl
 def test_even_the_right_key_without_the_session_token_opens_nothing(app, client):
     # No app context held across the requests: Flask-Login would keep its first answer in `g`.
     with app.app_context():
-        real_id = create_user(db.session, "root", "root-password-1", "admin").get_id()
+        real_id = create_user(db.session(), "root", "root-password-1", "admin").get_id()
     headers = {"User-Agent": "forger"}
     with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         identifier = _create_identifier()  # what session protection expects from this client

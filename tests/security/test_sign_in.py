@@ -22,7 +22,7 @@ def accounts(app):
     # Made in their own app context: requests must not share one (Flask-Login keeps its user in `g`).
     with app.app_context():
         for name in ("anna", "boris"):
-            create_user(db.session, name, f"{name}-password", "dispatcher")
+            create_user(db.session(), name, f"{name}-password", "dispatcher")
 
 
 def _sign_in(client, username: str, password: str, address: str = "10.0.0.1", **headers):
@@ -55,7 +55,7 @@ def test_an_address_counts_only_failures(app, client, accounts):
     # An office behind one address: many people signing in is not an attack.
     with app.app_context():
         for i in range(BUDGET * 2):
-            create_user(db.session, f"clerk{i}", "clerk-password")
+            create_user(db.session(), f"clerk{i}", "clerk-password")
     for i in range(BUDGET * 2):
         assert _sign_in(client, f"clerk{i}", "clerk-password").status_code == 302
 
@@ -92,9 +92,9 @@ def test_an_unknown_user_costs_one_password_hash_like_a_wrong_password(app, acco
     monkeypatch.setattr(users, "check_password_hash", counting)
     monkeypatch.setattr("delivery.models.user.check_password_hash", counting)
     with app.app_context():
-        assert users.authenticate(db.session, "nobody", "guess") is None
+        assert users.authenticate(db.session(), "nobody", "guess") is None
         assert verified == [DUMMY_PASSWORD_HASH]
-        assert users.authenticate(db.session, "anna", "guess") is None
+        assert users.authenticate(db.session(), "anna", "guess") is None
         anna_hash = verified[1]
     assert len(verified) == 2
     # Same method and cost (e.g. scrypt:32768:8:1), so the two verifications take the same work.

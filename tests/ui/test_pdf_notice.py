@@ -14,7 +14,7 @@ def signed_in(make_app, app):
         with other.app_context():
             from delivery.services.users import create_user
 
-            create_user(db.session, "pat", "pw-pw-pw")
+            create_user(db.session(), "pat", "pw-pw-pw")
         assert client.post("/login", data={"username": "pat", "password": "pw-pw-pw"}).status_code == 302
         return client
 

@@ -113,9 +113,11 @@ class RenderState(BaseSQLAFilter):
     render failed, a retry is due) or `waiting` (queued)."""
 
     def apply(self, query, value, alias=None):
-        gave_up, erred = Check.failed_at.is_not(None), Check.last_error.is_not(None)
-        state = {"failed": gave_up, "retrying": ~gave_up & erred}.get(value, ~gave_up & ~erred)
-        return query.filter(Check.status == CheckStatus.NEW, state)
+        if value == "failed":
+            return query.filter(Check.failed)  # the pages' one rule of a failed check
+        erred = Check.last_error.is_not(None)
+        state = erred if value == "retrying" else ~erred
+        return query.filter(Check.status == CheckStatus.NEW, Check.failed_at.is_(None), state)
 
     def operation(self) -> str:
         return "is"

@@ -1,7 +1,7 @@
 """Couriers: registering them (the Lavka batch, the dispatch API, the courier page, a file import),
 editing a profile, and reading them.
 
-One registration whatever the door (`_store`): the courier is stored free from now (`free_since`),
+One registration whatever the door (`store`): the courier is stored free from now (`free_since`),
 linked to its districts in the order given (duplicates kept), and handed the orders waiting in them.
 The doors differ only in how they name districts (Lavka region numbers and dispatch names are created
 on first use; the page picks existing ids and names new ones the dispatcher confirmed) and in what
@@ -43,7 +43,7 @@ COMPLETED = OrderStatus.COMPLETED.value
 
 # --- Registering ---------------------------------------------------------------------------------
 
-class _New(NamedTuple):
+class NewCourier(NamedTuple):
     """A courier to store: what every door knows once its districts are ids."""
 
     name: str | None
@@ -53,7 +53,7 @@ class _New(NamedTuple):
     courier_uuid: uuid.UUID | None = None  # a new one when not given
 
 
-def _store(session: Session, couriers: Sequence[_New]) -> list[int]:
+def store(session: Session, couriers: Sequence[NewCourier]) -> list[int]:
     """Store the couriers (inside the caller's write transaction); return their ids in order.
 
     Free from registration, whichever door; the orders waiting in their districts go to them.
@@ -81,8 +81,8 @@ def create_couriers(session: Session, couriers: Sequence[dict[str, Any]]) -> lis
     regions' districts created on first use; return the CourierDtos in request order."""
     with write_transaction(session):
         districts.ensure_ids(session, (r for c in couriers for r in c["regions"]))
-        ids = _store(session, [
-            _New(None, c["courier_type"], c["working_hours"], c["regions"]) for c in couriers
+        ids = store(session, [
+            NewCourier(None, c["courier_type"], c["working_hours"], c["regions"]) for c in couriers
         ])
     return [
         {"courier_id": courier_id, "courier_type": c["courier_type"],
@@ -109,7 +109,7 @@ def register(session: Session, name: str, district_names: Sequence[str]) -> Regi
     courier_uuid = uuid.uuid4()
     with write_transaction(session):
         ids = districts.ensure_names(session, district_names)
-        _store(session, [_New(name, CourierType.FOOT.value, [], [ids[n] for n in district_names], courier_uuid)])
+        store(session, [NewCourier(name, CourierType.FOOT.value, [], [ids[n] for n in district_names], courier_uuid)])
     return Registered(courier_uuid, name, list(district_names))
 
 
@@ -157,7 +157,7 @@ def register_profile(session: Session, profile: Profile) -> Courier:
     _check_profile(profile)
     with write_transaction(session):
         ids = _district_ids(session, profile)
-        [courier_id] = _store(session, [_New(profile.name.strip() or None, profile.courier_type,
+        [courier_id] = store(session, [NewCourier(profile.name.strip() or None, profile.courier_type,
                                              list(profile.working_hours), ids)])
     return session.get(Courier, courier_id)
 

@@ -93,8 +93,8 @@ def load_demo(session: Session) -> dict[str, int]:
         session.flush()
         if not session.scalar(select(func.count()).select_from(Courier)):
             # Registered as every door registers them (couriers' store: free from now on).
-            loaded["couriers"] = len(couriers._store(session, [
-                couriers._New(name, ctype, hours, districts) for name, ctype, hours, districts in COURIERS
+            loaded["couriers"] = len(couriers.store(session, [
+                couriers.NewCourier(name, ctype, hours, districts) for name, ctype, hours, districts in COURIERS
             ]))
         if not session.scalar(select(func.count()).select_from(Order)):
             for weight, district_id, hours, cost in ORDERS:

@@ -18,7 +18,7 @@ def test_the_demo_loads_whole_or_not_at_all(session, monkeypatch):
     def broken(session, couriers):
         raise RuntimeError("the couriers could not be stored")
 
-    monkeypatch.setattr("delivery.services.couriers._store", broken)
+    monkeypatch.setattr("delivery.services.couriers.store", broken)
     with pytest.raises(RuntimeError):
         fixtures.load_demo(session)
     assert set(counts(session).values()) == {0}  # neither printers nor users were kept

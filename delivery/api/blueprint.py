@@ -44,17 +44,31 @@ class Blueprint(flask_smorest.Blueprint):
     `error_style` shapes every error answered on paths whose first segment is one of `error_paths`
     (delivery/errors.py; `register_api` installs it), routing errors included. `error_docs` maps each
     error status of the API to how its OpenAPI document describes it (the contract's error schema);
-    `@blp.errors(400, 404)` documents those answers of an endpoint.
+    `@blp.errors(400, 404)` documents those answers of an endpoint. `invalid_status` is the status of
+    a request its arguments' schemas refuse (webargs' 422 unless the contract says otherwise).
     """
 
     ARGUMENTS_PARSER = BodyParser()
 
     def __init__(self, *args, error_style: ErrorStyle | None = None, error_paths: tuple[str, ...] = (),
-                 error_docs: dict[int, dict[str, typing.Any]] | None = None, **kwargs):
+                 error_docs: dict[int, dict[str, typing.Any]] | None = None, invalid_status: int = 422, **kwargs):
         super().__init__(*args, **kwargs)
+        if invalid_status != BodyParser.DEFAULT_VALIDATION_STATUS:
+            # A request that does not validate answers this status, and the document says so.
+            self.ARGUMENTS_PARSER = BodyParser()
+            self.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = invalid_status
         self.error_style = error_style
         self.error_paths = error_paths
         self.error_docs = error_docs or {}
+
+    def arguments(self, schema, **kwargs) -> typing.Callable:
+        """flask-smorest's `arguments`; the answer to a request they refuse is documented as this API's
+        error (its `error_docs` entry), not flask-smorest's generic one."""
+        decorator = super().arguments(schema, **kwargs)
+        status = self.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS
+        if status not in self.error_docs:
+            return decorator
+        return lambda func: self.alt_response(status, **self.error_docs[status])(decorator(func))
 
     def errors(self, *statuses: int) -> typing.Callable:
         """Document these error answers of an endpoint as the API's `error_docs` describe them."""

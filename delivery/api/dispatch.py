@@ -65,7 +65,6 @@ class Couriers(MethodView):
 
     @blp.arguments(CourierIn())
     @blp.response(201, CourierOut)
-    @blp.errors(422)
     def post(self, body):
         """Register a courier serving the given districts."""
         return couriers.register(db.session(), body["name"], body["districts"])
@@ -84,7 +83,7 @@ class CourierItem(MethodView):
 class Orders(MethodView):
     @blp.arguments(OrderIn())
     @blp.response(201, OrderCreated)
-    @blp.errors(409, 422)
+    @blp.errors(409)
     def post(self, body):
         """Dispatch an order to the free courier of its district."""
         response = jsonify(dispatch.dispatch_order(db.session(), body["name"], body["district"]))

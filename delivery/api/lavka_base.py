@@ -83,7 +83,7 @@ def lavka_blueprint(name: str, import_name: str, description: str, path: str) ->
     """A Lavka blueprint under `/<path>...`: its errors in the contract's shape and documented as the
     contract says, every route with its own budget per method."""
     blp = Blueprint(name, import_name, description=description, error_style=lavka_error_style, error_paths=(path,),
-                    error_docs=ERROR_DOCS)
+                    error_docs=ERROR_DOCS, invalid_status=400)
     limiter.limit(_rate_limit_value, per_method=True, on_breach=_answer_429, exempt_when=_rate_limit_off)(blp)
     return blp
 

@@ -27,9 +27,8 @@ blp = lavka_blueprint("lavka_couriers", __name__, description="Lavka couriers", 
 
 @blp.route("/couriers")
 class Couriers(MethodView):
-    @blp.arguments(s.PageQuery(), location="query", error_status_code=400)
+    @blp.arguments(s.PageQuery(), location="query")
     @blp.response(200, s.GetCouriersResponse, description="ok")
-    @blp.errors(400)
     def get(self, page):
         """List couriers by id, a page at a time."""
         offset, limit = page["offset"], page["limit"]
@@ -38,9 +37,8 @@ class Couriers(MethodView):
         items = couriers.list_couriers(db.session(), offset, limit)  # sent as they are: see the docstring
         return jsonify({"couriers": items, "limit": limit, "offset": offset})
 
-    @blp.arguments(s.CreateCourierRequest(), error_status_code=400)
+    @blp.arguments(s.CreateCourierRequest())
     @blp.response(200, s.CreateCouriersResponse, description="ok")
-    @blp.errors(400)
     def post(self, body):
         """Register a batch of couriers, all or none."""
         # Sent as they are: see the docstring.
@@ -73,9 +71,9 @@ class CourierById(MethodView):
 
 @blp.route("/couriers/meta-info/<lavka_id:courier_id>")
 class CourierMetaInfo(MethodView):
-    @blp.arguments(s.MetaInfoQuery(), location="query", error_status_code=400)
+    @blp.arguments(s.MetaInfoQuery(), location="query")
     @blp.response(200, s.GetCourierMetaInfoResponse, description="OK")
-    @blp.errors(400, 404)
+    @blp.errors(404)
     def get(self, window, courier_id):
         """Show a courier's earnings and rating over a window of days."""
         return couriers.meta_info(db.session(), parse_id(courier_id), window["start"], window["end"])
@@ -83,9 +81,8 @@ class CourierMetaInfo(MethodView):
 
 @blp.route("/couriers/assignments")
 class CourierAssignments(MethodView):
-    @blp.arguments(s.AssignmentsQuery(), location="query", error_status_code=400)
+    @blp.arguments(s.AssignmentsQuery(), location="query")
     @blp.response(200, s.OrderAssignResponse, description="ok")
-    @blp.errors(400)
     def get(self, query):
         """Show the trips planned for a date, of every courier or of one."""
         return planning.assignments(db.session(), query["date"], query.get("courier_id"))

@@ -18,16 +18,14 @@ blp = lavka_blueprint("lavka_orders", __name__, description="Lavka orders", path
 
 @blp.route("/orders")
 class Orders(MethodView):
-    @blp.arguments(s.PageQuery(), location="query", error_status_code=400)
+    @blp.arguments(s.PageQuery(), location="query")
     @blp.response(200, s.OrderDto(many=True), description="ok")
-    @blp.errors(400)
     def get(self, page):
         """List orders by id, a page at a time."""
         return orders.read_orders(db.session(), page["offset"], page["limit"])
 
-    @blp.arguments(s.CreateOrderRequest(), error_status_code=400)
+    @blp.arguments(s.CreateOrderRequest())
     @blp.response(200, s.OrderDto(many=True), description="ok")
-    @blp.errors(400)
     def post(self, body):
         """Create a batch of orders, all or none."""
         return orders.create_orders(db.session(), body["orders"])
@@ -44,9 +42,8 @@ class OrderById(MethodView):
 
 @blp.route("/orders/complete")
 class CompleteOrders(MethodView):
-    @blp.arguments(s.CompleteOrderRequestDto(), error_status_code=400)
+    @blp.arguments(s.CompleteOrderRequestDto())
     @blp.response(200, s.OrderDto(many=True), description="ok")
-    @blp.errors(400)
     def post(self, body):
         """Mark orders delivered by their couriers, all or none."""
         wanted = [Completion(item["order_id"], item["courier_id"], *item["complete_time"])
@@ -56,9 +53,8 @@ class CompleteOrders(MethodView):
 
 @blp.route("/orders/assign")
 class AssignOrders(MethodView):
-    @blp.arguments(s.AssignQuery(), location="query", error_status_code=400)
+    @blp.arguments(s.AssignQuery(), location="query")
     @blp.response(201, s.OrderAssignResponse(many=True), description="Created")
-    @blp.errors(400)
     def post(self, query):
         """Plan every open order into courier trips for a date."""
         limit = current_app.config["PLAN_TIME_LIMIT"]

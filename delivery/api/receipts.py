@@ -37,13 +37,13 @@ _LOCATION = re.compile(r"(^|; )(?:json|query)\.")
 _WHOLE = re.compile(r"(^|; )_schema:")
 
 blp = Blueprint("receipts", __name__, description="Receipts: checks for kitchen and client printers",
-                error_style=receipts_error_style, error_paths=("create_checks", "new_checks", "check"))
+                error_style=receipts_error_style, error_paths=("create_checks", "new_checks", "check"), invalid_status=400)
 ERROR_DOC = {"schema": ReceiptErrorSchema}
 
 
 @blp.route("/create_checks/", strict_slashes=False)
 class CreateChecks(MethodView):
-    @blp.arguments(OrderSchema, example=ORDER_EXAMPLE, error_status_code=400)
+    @blp.arguments(OrderSchema, example=ORDER_EXAMPLE)
     @blp.response(200, OkSchema, example={"ok": rules.CREATED})
     @blp.alt_response(400, description="Не заказ, нет принтеров на точке или чеки уже созданы", **ERROR_DOC)
     def post(self, order):

@@ -16,3 +16,12 @@ def test_each_api_documents_its_errors_in_its_contract_s_schema(client):
     assert complete["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Detail"}
     courier = paths["/couriers/{courier_id}"]["get"]["responses"]
     assert courier["400"]["description"] == "bad request" and courier["404"]["description"] == "not found"
+
+
+def test_a_refused_request_is_documented_in_the_api_s_own_error_schema(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    listing = paths["/courier/"]["get"]["responses"]["422"]  # its query arguments (offset, limit)
+    assert listing["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Detail"}
+    page = paths["/orders"]["get"]["responses"]["400"]
+    assert page["description"] == "bad request"
+    assert "422" not in paths["/orders"]["get"]["responses"]

@@ -20,7 +20,7 @@ import logging
 import os
 import time
 
-from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request, request_started
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -156,7 +156,7 @@ def _short(task_name: str) -> str:
     return task_name.rsplit(".", 1)[-1]
 
 
-def _start_timer() -> None:
+def _start_timer(sender: Flask, **extra) -> None:
     g.ops_started = time.perf_counter()
 
 
@@ -175,5 +175,5 @@ def _count(response):
 def init_app(app: Flask) -> None:
     """Mount /healthz and /metrics and count every request (the timer starts before any other hook)."""
     app.register_blueprint(bp)
-    app.before_request_funcs.setdefault(None, []).insert(0, _start_timer)
+    request_started.connect(_start_timer, app)  # Flask's signal: sent before any before_request hook
     app.after_request(_count)

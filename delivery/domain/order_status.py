@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from delivery.domain.errors import Conflict
+
 
 class OrderStatus(str, Enum):
     """An order's status as stored in `orders.status`."""
@@ -42,7 +44,7 @@ def can_move(current: str, wanted: str) -> bool:
         return False
 
 
-def check_move(current: str, wanted: str) -> None:
-    """Raise ValueError naming the move when the state machine does not allow it."""
+def check_move(current: str, wanted: str, refusal: str = "") -> None:
+    """Raise Conflict when the state machine does not allow the move: `refusal`, or a message naming it."""
     if not can_move(current, wanted):
-        raise ValueError(f"an order cannot go from {current} to {wanted}")
+        raise Conflict(refusal or f"an order cannot go from {current} to {wanted}")

@@ -273,10 +273,7 @@ def _lavka_allows(order: Order, courier: Courier, *, strict: bool) -> bool:
 
 
 def _store(order: Order, courier: Courier, when: datetime, digits: int | None) -> None:
-    try:
-        check_move(order.status, COMPLETED)
-    except ValueError as error:
-        raise Conflict(str(error)) from error
+    check_move(order.status, COMPLETED)
     order.status = COMPLETED
     order.completed_at = when
     order.completed_time_digits = digits
@@ -346,10 +343,7 @@ def cancel(session: Session, order_id: int) -> Order:
         status = session.scalar(select(Order.status).where(Order.id == order_id).with_for_update())
         if status is None:
             raise NotFound(f"No order {order_id}")
-        try:
-            check_move(status, CANCELLED)
-        except ValueError as error:
-            raise Conflict("Only a waiting order can be cancelled") from error
+        check_move(status, CANCELLED, "Only a waiting order can be cancelled")
         session.execute(update(Order).where(Order.id == order_id).values(status=CANCELLED))
     return session.get(Order, order_id)
 

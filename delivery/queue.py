@@ -5,6 +5,10 @@ reaches no broker and writes no file until `create_app` calls `init_app`, which 
 (REDIS_URL set), at SQLite under instance/ (the embedded default) or, in tests, at immediate
 in-memory execution, and binds the app whose context the tasks run in. The consumer's entry point
 (delivery/worker.py) builds that app, so a consumer always runs on the settings the web app reads.
+
+There is one queue per process, as Huey's task decorators need one instance: a web process or a
+consumer builds one app, and the app built last configures the queue (a test that builds a second
+app with other queue settings gets that app's queue until the next one is built).
 """
 from __future__ import annotations
 

@@ -45,8 +45,8 @@ def prepare(database_url: str) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
         upgrade()
-        load_demo(db.session)
-        create_user(db.session, "bench", "bench-pass", "dispatcher")
+        load_demo(db.session())
+        create_user(db.session(), "bench", "bench-pass", "dispatcher")
 
 
 def sign_in(base: str) -> requests.Session:

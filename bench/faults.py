@@ -74,7 +74,7 @@ class Stage:
         app = create_app({"DATABASE_URL": self.database_url, "REDIS_URL": "", "RATE_LIMIT": "off"})
         with app.app_context():
             upgrade()
-            load_printers(db.session)
+            load_printers(db.session())
             db.session.remove()
         return app
 

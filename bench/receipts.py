@@ -59,7 +59,7 @@ def consumer_run(app, workers: int, checks: int, first_order: int) -> float:
         order_id = first_order
         created = 0
         while created < checks:  # point 1 has two printers: two checks per order
-            created += len(receipts.create_checks(db.session, {**ORDER, "id": order_id}, render_check))
+            created += len(receipts.create_checks(db.session(), {**ORDER, "id": order_id}, render_check))
             order_id += 1
         db.session.remove()
 
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.disable(logging.INFO)  # figures, not the migrations' and the consumer's chatter
         with app.app_context():
             upgrade()
-            load_printers(db.session)
+            load_printers(db.session())
             html = check_html("client", ORDER)
 
         raw = raw_seconds_per_check(binary, html, options.checks, root)

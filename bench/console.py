@@ -116,7 +116,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as root:
         database_url = f"sqlite:///{Path(root) / 'console.db'}"
         prepare(database_url)
-        env = process_env(DATABASE_URL=database_url, REDIS_URL="", RATE_LIMIT="off", SECRET_KEY="bench-console",
+        # Plain HTTP on the loopback: its cookies must not ask for HTTPS (a throwaway database counts as production).
+        # 20 consoles sign in as one dispatcher at once: past the sign-in throttle meant for guessing.
+        env = process_env(DATABASE_URL=database_url, REDIS_URL="", RATE_LIMIT="off", HTTPS="0", SIGN_IN_LIMIT="1000/minute",
                           MEDIA_ROOT=str(Path(root) / "media"), HUEY_SQLITE_PATH=str(Path(root) / "huey.db"))
         process, base = start_gunicorn(env, workers=2, threads=8)
         stop = threading.Event()

@@ -21,7 +21,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from delivery.domain.order_status import OrderStatus
-from delivery.models import Courier, Order, Trip
+from delivery.models import Courier, CourierDistrict, Order, Trip
 
 ASSIGNED = OrderStatus.ASSIGNED.value
 
@@ -32,6 +32,11 @@ def free_for_dispatch():
     """The condition, on `Courier`, of being free for dispatch: no live order, no assigned order at all."""
     holds_assigned = exists().where(Order.courier_id == Courier.id, Order.status == ASSIGNED)
     return and_(Courier.active_order_id.is_(None), ~holds_assigned)
+
+
+def serves(district_id: int):
+    """The condition, on `Courier`, of serving the district (live dispatch, the waiting queue, the filters)."""
+    return exists().where(CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district_id)
 
 
 # The same rule as raw SQL on `couriers c`, for live dispatch's one-statement PostgreSQL CTE

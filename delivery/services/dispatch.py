@@ -18,14 +18,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ARRAY, JSON, BigInteger, Integer, Uuid, bindparam, exists, select, text, update
+from sqlalchemy import ARRAY, JSON, BigInteger, Integer, Uuid, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
 from delivery.domain.errors import Conflict
 from delivery.domain.order_status import OrderStatus
-from delivery.models import Courier, CourierDistrict, District, Order
+from delivery.models import Courier, District, Order
 from delivery.services import orders
-from delivery.services.availability import FREE_FOR_DISPATCH_SQL, free_for_dispatch
+from delivery.services.availability import FREE_FOR_DISPATCH_SQL, free_for_dispatch, serves
 from delivery.services.clock import utcnow
 from delivery.services.tx import autocommit_engine, write_transaction
 
@@ -40,10 +40,7 @@ def no_free_courier(district: str) -> Conflict:
 
 def _free_courier_query(district_id: int):
     """Couriers of the district free for dispatch (availability's rule; the caller orders them), at most one."""
-    serves = exists().where(
-        CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district_id
-    )
-    return select(Courier.id, Courier.uuid).where(free_for_dispatch(), serves).limit(1)
+    return select(Courier.id, Courier.uuid).where(free_for_dispatch(), serves(district_id)).limit(1)
 
 
 # Longest free first, ties to the earliest registered. Registration (either API, or the fixtures) sets

@@ -32,7 +32,7 @@ from delivery.domain.errors import Conflict, Invalid, NotFound
 from delivery.domain.order_status import OrderStatus, check_move
 from delivery.models import Courier, CourierDistrict, Order
 from delivery.services import bulk, districts, jobs
-from delivery.services.availability import free_for_dispatch
+from delivery.services.availability import free_for_dispatch, serves
 from delivery.services.clock import utcnow
 from delivery.services.lookup import get_one
 from delivery.services.tx import autocommit_engine, is_sqlite, read_rows, write_transaction
@@ -332,7 +332,7 @@ def keep_waiting(session: Session, *, name: str, district_id: int, details: dict
         session.flush()
         order_id = order.id
     with write_transaction(session):
-        free = session.scalars(_free_couriers(_serving(district_id)).order_by(Courier.free_since, Courier.id))
+        free = session.scalars(_free_couriers(serves(district_id)).order_by(Courier.free_since, Courier.id))
         assign_to_couriers(session, list(free))
     return session.get(Order, order_id)
 
@@ -346,10 +346,6 @@ def cancel(session: Session, order_id: int) -> Order:
         check_move(status, CANCELLED, "Only a waiting order can be cancelled")
         session.execute(update(Order).where(Order.id == order_id).values(status=CANCELLED))
     return session.get(Order, order_id)
-
-
-def _serving(district_id: int):
-    return exists().where(CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district_id)
 
 
 def _free_couriers(*conditions):

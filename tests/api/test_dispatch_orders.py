@@ -9,8 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from delivery.domain.errors import Conflict
-from delivery.models import Courier, District, Order, Trip
-from delivery.services import dispatch
+from delivery.models import Courier, CourierDistrict, District, Order, Trip
 from tests.helpers import postgres_only, register
 
 
@@ -253,7 +252,7 @@ def test_courier_with_no_known_free_time_comes_last(client, session):
     lavka = Courier(type="BIKE", working_hours=[])  # written by hand: no free_since
     session.add(lavka)
     session.flush()
-    lavka.districts = [dispatch.CourierDistrict(position=0, district_id=1)]
+    lavka.districts = [CourierDistrict(position=0, district_id=1)]
     session.commit()
     ann = register(client, "Ann", ["Center"])
     assert post_order(client).get_json()["courier_id"] == ann["id"]

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, exists, false, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import Session
 
 from delivery.domain.courier_types import CourierType
 from delivery.domain.order_status import OrderStatus
 from delivery.domain.receipts import FAILED
-from delivery.models import Check, Courier, CourierDistrict, District, Order, Printer, Trip
+from delivery.models import Check, Courier, District, Order, Printer, Trip
 from delivery.services import availability
 
 # The couriers table's "state" filter: busy now (see `availability`) or not.
@@ -66,9 +66,7 @@ def couriers(
     if courier_type is not None:
         query = query.where(Courier.type == CourierType(courier_type).value)
     if district is not None:
-        query = query.where(
-            exists().where(CourierDistrict.courier_id == Courier.id, CourierDistrict.district_id == district)
-        )
+        query = query.where(availability.serves(district))
     if state in STATES:
         # Busy on the pages means busy now: a live order, or inside a planned trip at this minute.
         busy = availability.busy_now(availability.local_now())

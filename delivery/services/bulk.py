@@ -14,12 +14,14 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from delivery.services.tx import is_sqlite
+
 
 def insert_with_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert `rows` into `table` (integer primary key `id`); return their ids in the same order."""
     if not rows:
         return []
-    if session.get_bind().dialect.name == "sqlite":
+    if is_sqlite(session):
         first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
         ids = list(range(first, first + len(rows)))
         session.execute(insert(table), [{**row, "id": i} for i, row in zip(ids, rows)])

@@ -28,7 +28,7 @@ from delivery.domain.receipts import CheckStatus
 from delivery.domain.task_status import EXECUTING, LOST
 from delivery.models import Check, ConsumerBeat, TaskRun
 from delivery.services.clock import utcnow
-from delivery.services.tx import write_transaction
+from delivery.services.tx import is_sqlite, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ def mark_unqueued(session: Session, check_ids: list[int]) -> None:
 def beat(session: Session, me: str, started_at: datetime) -> None:
     """Record that this consumer is alive now."""
     now = utcnow()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = sqlite_insert if is_sqlite(session) else pg_insert
     with write_transaction(session):
         session.execute(insert(ConsumerBeat).values(id=me, started_at=started_at, beat_at=now)
                         .on_conflict_do_update(index_elements=["id"], set_={"beat_at": now}))

@@ -13,10 +13,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from delivery.models import District
+from delivery.services.tx import is_sqlite
 
 
 def _insert(session: Session):
-    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(District)
+    return (sqlite_insert if is_sqlite(session) else pg_insert)(District)
 
 
 def ensure_ids(session: Session, region_ids: Iterable[int]) -> None:

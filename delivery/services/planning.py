@@ -31,7 +31,7 @@ from delivery.services.read_models import tasks
 from delivery.services.bulk import insert_with_ids
 from delivery.services.clock import utcnow
 from delivery.services.couriers import WITH_REGIONS, courier_dtos
-from delivery.services.tx import write_transaction
+from delivery.services.tx import is_sqlite, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def assign_orders(session: Session, day: date, *, time_limit: float) -> DayPlan:
     """Plan the open orders for `day`, persist trips and assignments; return the new trips."""
     with _cyclic_gc_paused(), write_transaction(session):
-        if session.get_bind().dialect.name == "postgresql":
+        if not is_sqlite(session):
             session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PLANNING_LOCK_KEY})
         open_orders = session.execute(_OPEN_ORDERS).all()
         couriers = list(courier_dtos(session.execute(WITH_REGIONS)))
@@ -111,7 +111,7 @@ def _persist(
     now = utcnow()
     # Sorted by courier and start, so group_order_ids increase the way the answer lists them.
     planned = sorted(trips, key=lambda t: (t.courier_id, t.start))
-    if session.get_bind().dialect.name == "postgresql":
+    if not is_sqlite(session):
         ids = _persist_pg(session, day, planned, now)
     else:
         ids = insert_with_ids(session, Trip.__table__, [

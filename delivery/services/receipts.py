@@ -36,7 +36,7 @@ from delivery.models import Check, Printer
 from delivery.services import consumers, jobs
 from delivery.services.clock import utcnow
 from delivery.services.lookup import get_one
-from delivery.services.tx import write_transaction
+from delivery.services.tx import is_sqlite, write_transaction
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ _ORDER_LOCK_CLASS = 0x5EC1
 def _lock_order_id(session: Session, order_id: int) -> None:
     """On PostgreSQL, serialise posts of one order id, also when they name different points (the
     unique constraint only covers one printer's pair). SQLite's BEGIN IMMEDIATE already serialises."""
-    if session.get_bind().dialect.name == "postgresql":
+    if not is_sqlite(session):
         session.execute(select(func.pg_advisory_xact_lock(_ORDER_LOCK_CLASS, order_id % 2**31)))
 
 
